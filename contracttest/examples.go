@@ -1,0 +1,216 @@
+package contracttest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
+
+	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/spec"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// requestBodies makes, per operation with a JSON body, a value of its
+// generated request body type.
+var requestBodies = map[string]func() any{
+	"rewardCashback":           func() any { return new(client.RewardCashbackJSONRequestBody) },
+	"rewardCashbackBatch":      func() any { return new(client.RewardCashbackBatchJSONRequestBody) },
+	"calculatePaymentCashback": func() any { return new(client.CalculatePaymentCashbackJSONRequestBody) },
+	"adjustBalanceBatch":       func() any { return new(client.AdjustBalanceBatchJSONRequestBody) },
+	"addManualTransaction":     func() any { return new(client.AddManualTransactionJSONRequestBody) },
+}
+
+// responseParsers are the generated client's response decoders, per operation.
+var responseParsers = map[string]func(*http.Response) (any, error){
+	"rewardCashback":           func(r *http.Response) (any, error) { return client.ParseRewardCashbackResponse(r) },
+	"rewardCashbackBatch":      func(r *http.Response) (any, error) { return client.ParseRewardCashbackBatchResponse(r) },
+	"calculatePaymentCashback": func(r *http.Response) (any, error) { return client.ParseCalculatePaymentCashbackResponse(r) },
+	"adjustBalanceBatch":       func(r *http.Response) (any, error) { return client.ParseAdjustBalanceBatchResponse(r) },
+	"addManualTransaction":     func(r *http.Response) (any, error) { return client.ParseAddManualTransactionResponse(r) },
+	"getBatchStatus":           func(r *http.Response) (any, error) { return client.ParseGetBatchStatusResponse(r) },
+	"stopBatch":                func(r *http.Response) (any, error) { return client.ParseStopBatchResponse(r) },
+	"getCustomerBalance":       func(r *http.Response) (any, error) { return client.ParseGetCustomerBalanceResponse(r) },
+}
+
+// Example is one example of the spec: where it is, its schema and its value.
+type Example struct {
+	Where     string // e.g. "rewardCashback response 200 (media example)"
+	Operation string
+	Status    int // 0 for a request body
+	Schema    *openapi3.Schema
+	Value     any
+}
+
+// Examples lists every example of doc's JSON bodies: media-level example and
+// examples, the body schema's own example, and one example synthesized from
+// the property-level examples (so a zone-less date-time on a nested property
+// is decoded too).
+func Examples(doc *openapi3.T) []Example {
+	var out []Example
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		for _, method := range slices.Sorted(maps.Keys(item.Operations())) {
+			op := item.Operations()[method]
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				out = append(out, mediaExamples(op.OperationID, "request", 0, op.RequestBody.Value.Content.Get("application/json"))...)
+			}
+			for _, code := range slices.Sorted(maps.Keys(op.Responses.Map())) {
+				status, err := strconv.Atoi(code)
+				ref := op.Responses.Value(code)
+				if err != nil || ref == nil || ref.Value == nil {
+					continue
+				}
+				out = append(out, mediaExamples(op.OperationID, "response "+code, status, ref.Value.Content.Get("application/json"))...)
+			}
+		}
+	}
+	return out
+}
+
+func mediaExamples(op, what string, status int, mt *openapi3.MediaType) []Example {
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return nil
+	}
+	schema := mt.Schema.Value
+	add := func(kind string, v any) Example {
+		return Example{Where: fmt.Sprintf("%s %s (%s)", op, what, kind), Operation: op, Status: status, Schema: schema, Value: v}
+	}
+	var out []Example
+	if mt.Example != nil {
+		out = append(out, add("media example", mt.Example))
+	}
+	for _, name := range slices.Sorted(maps.Keys(mt.Examples)) {
+		if ex := mt.Examples[name]; ex != nil && ex.Value != nil {
+			out = append(out, add("media examples/"+name, ex.Value.Value))
+		}
+	}
+	if schema.Example != nil {
+		out = append(out, add("schema example", schema.Example))
+	}
+	if v, ok := synthesize(schema, 0); ok {
+		out = append(out, add("property examples", v))
+	}
+	return out
+}
+
+// synthesize builds a value from the examples of a schema's properties and
+// items, or reports false when none of them has one.
+func synthesize(s *openapi3.Schema, depth int) (any, bool) {
+	if s == nil || depth > 16 {
+		return nil, false
+	}
+	if s.Example != nil && depth > 0 {
+		return s.Example, true
+	}
+	switch {
+	case s.Type.Is("object") || len(s.Properties) > 0:
+		obj := map[string]any{}
+		for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
+			if p := s.Properties[name]; p != nil {
+				if v, ok := synthesize(p.Value, depth+1); ok {
+					obj[name] = v
+				}
+			}
+		}
+		return obj, len(obj) > 0
+	case s.Type.Is("array") && s.Items != nil:
+		if v, ok := synthesize(s.Items.Value, depth+1); ok {
+			return []any{v}, true
+		}
+	}
+	return nil, false
+}
+
+// CheckExample validates an example against its schema (with the spec's
+// date-time rule) and decodes it into the generated type the client uses for
+// it; a member the type has no field for is an error too.
+func CheckExample(ex Example) error {
+	opts := append(spec.SchemaOptions(), openapi3.EnableJSONSchema2020())
+	if ex.Status == 0 {
+		opts = append(opts, openapi3.VisitAsRequest())
+	} else {
+		opts = append(opts, openapi3.VisitAsResponse())
+	}
+	if err := ex.Schema.VisitJSON(ex.Value, opts...); err != nil {
+		return fmt.Errorf("%s does not validate: %w", ex.Where, err)
+	}
+	raw, err := json.Marshal(ex.Value)
+	if err != nil {
+		return fmt.Errorf("%s: %w", ex.Where, err)
+	}
+	decoded, err := decode(ex, raw)
+	if err != nil {
+		return fmt.Errorf("%s does not decode into the generated type: %w", ex.Where, err)
+	}
+	again, err := json.Marshal(decoded)
+	if err != nil {
+		return fmt.Errorf("%s: %w", ex.Where, err)
+	}
+	var original, roundTrip any
+	_ = json.Unmarshal(raw, &original)
+	_ = json.Unmarshal(again, &roundTrip)
+	if missing := missingKeys(original, roundTrip, ""); len(missing) > 0 {
+		return fmt.Errorf("%s: the generated type drops %v", ex.Where, missing)
+	}
+	return nil
+}
+
+func decode(ex Example, raw []byte) (any, error) {
+	if ex.Status == 0 {
+		newBody := requestBodies[ex.Operation]
+		if newBody == nil {
+			return nil, fmt.Errorf("no generated request type known for %s", ex.Operation)
+		}
+		v := newBody()
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		return v, dec.Decode(v)
+	}
+	parse := responseParsers[ex.Operation]
+	if parse == nil {
+		return nil, fmt.Errorf("no generated response parser known for %s", ex.Operation)
+	}
+	res, err := parse(&http.Response{
+		StatusCode: ex.Status,
+		Header:     http.Header{"Content-Type": {"application/json"}},
+		Body:       io.NopCloser(bytes.NewReader(raw)),
+	})
+	if err != nil {
+		return nil, err
+	}
+	field := reflect.ValueOf(res).Elem().FieldByName(fmt.Sprintf("JSON%d", ex.Status))
+	if !field.IsValid() || field.IsNil() {
+		return nil, fmt.Errorf("the generated response has no decoded JSON%d", ex.Status)
+	}
+	return field.Interface(), nil
+}
+
+// missingKeys lists the object members of want that got lacks.
+func missingKeys(want, got any, at string) []string {
+	var out []string
+	switch w := want.(type) {
+	case map[string]any:
+		g, _ := got.(map[string]any)
+		for _, k := range slices.Sorted(maps.Keys(w)) {
+			gv, ok := g[k]
+			if !ok {
+				out = append(out, at+"/"+k)
+				continue
+			}
+			out = append(out, missingKeys(w[k], gv, at+"/"+k)...)
+		}
+	case []any:
+		g, _ := got.([]any)
+		for i := range w {
+			if i < len(g) {
+				out = append(out, missingKeys(w[i], g[i], fmt.Sprintf("%s/%d", at, i))...)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,474 @@
+package contracttest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/gbtime"
+	"github.com/gbkit/gameball-go/spec"
+)
+
+// Target is a server for Run: its base URL and an account's keys.
+type Target struct {
+	BaseURL   string
+	APIKey    string
+	SecretKey string
+	// Writes lets the sequence call operations that change state (cashback,
+	// manual transactions, batches). Against a live account it must be an
+	// explicit choice.
+	Writes bool
+}
+
+// response is what every generated response type offers.
+type response interface {
+	StatusCode() int
+	GetBody() []byte
+}
+
+// call sends one valid request of an operation with the given key headers.
+type call func(ctx context.Context, raw client.ClientWithResponsesInterface) (response, error)
+
+// Run exercises every operation of the spec against target through the
+// generated client and a validating Transport, and returns the Transport so
+// callers can inspect what was covered. Every exchange must match the spec.
+func Run(t *testing.T, target Target) *Transport {
+	t.Helper()
+	tr, err := NewTransport(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &sequence{
+		target: target,
+		hc:     &http.Client{Transport: tr, Timeout: 30 * time.Second},
+		run:    fmt.Sprintf("ct%x", time.Now().UnixNano()),
+	}
+	s.client, err = client.New(target.APIKey, target.SecretKey, client.BaseURL(target.BaseURL), client.HTTPClient(s.hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("EveryOperationHasACall", s.everyOperationHasACall)
+	t.Run("Keys", s.keys)
+	t.Run("InvalidBodies", s.invalidBodies)
+	t.Run("NotFound", s.notFound)
+	t.Run("CalculatePaymentCashback", s.calculatePaymentCashback)
+	if !target.Writes {
+		t.Log("skipping the operations that change state: writes were not allowed")
+		return tr
+	}
+	t.Run("RewardCashback", s.rewardCashback)
+	t.Run("AddManualTransaction", s.addManualTransaction)
+	t.Run("RewardCashbackBatch", s.rewardCashbackBatch)
+	t.Run("AdjustBalanceBatch", s.adjustBalanceBatch)
+	return tr
+}
+
+type sequence struct {
+	target Target
+	hc     *http.Client
+	client *client.Client
+	run    string // prefix that keeps this run's ids apart from earlier runs'
+}
+
+// id is a customer or transaction id unique to this run.
+func (s *sequence) id(name string) string { return s.run + "_" + name }
+
+// keyed is a generated client that sends exactly the given key headers
+// (empty: not sent), whatever the operation requires.
+func (s *sequence) keyed(t *testing.T, apiKey, secretKey string) client.ClientWithResponsesInterface {
+	t.Helper()
+	raw, err := client.NewClientWithResponses(s.target.BaseURL, client.WithHTTPClient(s.hc),
+		client.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+			if apiKey != "" {
+				req.Header.Set("apikey", apiKey)
+			}
+			if secretKey != "" {
+				req.Header.Set("secretkey", secretKey)
+			}
+			return nil
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+// calls holds one valid request per operation. Those that change state
+// still change nothing when their keys are refused.
+func (s *sequence) calls() map[string]call {
+	now := gbtime.New(time.Now().UTC().Add(-time.Minute))
+	return map[string]call{
+		"rewardCashback": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+			return c.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{
+				CustomerId: s.id("keys"), TransactionId: s.id("keys-cb"), TransactionTime: now, Amount: 10,
+			})
+		},
+		"rewardCashbackBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+			return c.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
+				{CustomerId: s.id("keys"), TransactionId: s.id("keys-bcb"), TransactionTime: now, Amount: 10},
+			}})
+		},
+		"calculatePaymentCashback": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+			return c.CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{TotalPaid: ptr(100.0)})
+		},
+		"adjustBalanceBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+			return c.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &[]client.BalanceAdjustmentItem{
+				{CustomerId: s.id("keys"), Amount: 5},
+			}})
+		},
+		"addManualTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+			return c.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
+				CustomerId: s.id("keys"), TransactionId: s.id("keys-mt"), TransactionTime: now,
+				Username: "contracttest", Reason: "contract test", Points: 5,
+			})
+		},
+		"getBatchStatus": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+			return c.GetBatchStatusWithResponse(ctx, "1")
+		},
+		"stopBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+			return c.StopBatchWithResponse(ctx, "1")
+		},
+		"getCustomerBalance": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+			return c.GetCustomerBalanceWithResponse(ctx, s.id("keys"))
+		},
+	}
+}
+
+// everyOperationHasACall fails when the spec gains an operation the sequence
+// does not know: regenerating after Gameball adds one shows up here.
+func (s *sequence) everyOperationHasACall(t *testing.T) {
+	calls := s.calls()
+	for _, op := range specOperations(t) {
+		if calls[op.id] == nil {
+			t.Errorf("operation %s (%s %s) has no call in the contract sequence", op.id, op.method, op.path)
+		}
+	}
+}
+
+func (s *sequence) keys(t *testing.T) {
+	for _, op := range specOperations(t) {
+		do := s.calls()[op.id]
+		if do == nil {
+			continue
+		}
+		t.Run(op.id, func(t *testing.T) {
+			ctx := DeliberatelyInvalid(context.Background())
+			res, err := do(ctx, s.keyed(t, "", s.target.SecretKey))
+			expectError(t, "no apikey", res, err, http.StatusUnauthorized, 1000)
+			res, err = do(ctx, s.keyed(t, "gb_wrong_apikey", s.target.SecretKey))
+			expectError(t, "wrong apikey", res, err, http.StatusUnauthorized, 1000)
+			if !op.secretKey {
+				return
+			}
+			res, err = do(ctx, s.keyed(t, s.target.APIKey, ""))
+			expectError(t, "no secretkey", res, err, http.StatusUnauthorized, 1001)
+			res, err = do(ctx, s.keyed(t, s.target.APIKey, "gb_wrong_secretkey"))
+			expectError(t, "wrong secretkey", res, err, http.StatusUnauthorized, 1001)
+		})
+	}
+}
+
+// bodyCall sends a raw body to an operation that takes one.
+type bodyCall func(ctx context.Context, c client.ClientWithResponsesInterface, contentType string, body io.Reader) (response, error)
+
+func (s *sequence) bodyCalls() map[string]bodyCall {
+	return map[string]bodyCall{
+		"rewardCashback": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (response, error) {
+			return c.RewardCashbackWithBodyWithResponse(ctx, ct, b)
+		},
+		"rewardCashbackBatch": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (response, error) {
+			return c.RewardCashbackBatchWithBodyWithResponse(ctx, ct, b)
+		},
+		"calculatePaymentCashback": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (response, error) {
+			return c.CalculatePaymentCashbackWithBodyWithResponse(ctx, ct, b)
+		},
+		"adjustBalanceBatch": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (response, error) {
+			return c.AdjustBalanceBatchWithBodyWithResponse(ctx, ct, b)
+		},
+		"addManualTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (response, error) {
+			return c.AddManualTransactionWithBodyWithResponse(ctx, ct, b)
+		},
+	}
+}
+
+func (s *sequence) invalidBodies(t *testing.T) {
+	// Per operation, a body missing a required field and one with a field of
+	// the wrong type; calculatePaymentCashback requires nothing.
+	missing := map[string]string{
+		"rewardCashback":       `{"transactionId":"t","transactionTime":"2024-10-11T10:48:56Z","amount":1}`,
+		"rewardCashbackBatch":  `{"body":[{"transactionId":"t","transactionTime":"2024-10-11T10:48:56Z","amount":1}]}`,
+		"adjustBalanceBatch":   `{"body":[{"amount":1}]}`,
+		"addManualTransaction": `{"customerId":"c","transactionId":"t","transactionTime":"2024-10-11T10:48:56Z","username":"u","points":1}`,
+	}
+	wrongType := map[string]string{
+		"rewardCashback":           `{"customerId":"c","transactionId":"t","transactionTime":"2024-10-11T10:48:56Z","amount":"ten"}`,
+		"rewardCashbackBatch":      `{"body":[{"customerId":7,"transactionId":"t","transactionTime":"2024-10-11T10:48:56Z","amount":1}]}`,
+		"calculatePaymentCashback": `{"totalPaid":"100"}`,
+		"adjustBalanceBatch":       `{"body":{"customerId":"c","amount":1}}`,
+		"addManualTransaction":     `{"customerId":"c","transactionId":"t","transactionTime":"yesterday","username":"u","reason":"r","points":1}`,
+	}
+	c := s.keyed(t, s.target.APIKey, s.target.SecretKey)
+	ctx := DeliberatelyInvalid(context.Background())
+	for _, op := range specOperations(t) {
+		send := s.bodyCalls()[op.id]
+		if !op.hasBody {
+			continue
+		}
+		if send == nil {
+			t.Errorf("operation %s takes a body but the contract sequence cannot send one", op.id)
+			continue
+		}
+		t.Run(op.id, func(t *testing.T) {
+			if body, ok := missing[op.id]; ok {
+				res, err := send(ctx, c, "application/json", strings.NewReader(body))
+				expectError(t, "a required field missing", res, err, http.StatusBadRequest, 3000)
+			}
+			res, err := send(ctx, c, "application/json", strings.NewReader(wrongType[op.id]))
+			expectError(t, "a field of the wrong type", res, err, http.StatusUnprocessableEntity, 3003)
+			res, err = send(ctx, c, "application/json", strings.NewReader(`{"customerId": "c", "amount": 1`))
+			expectError(t, "malformed JSON", res, err, http.StatusBadRequest, 3016)
+			res, err = send(ctx, c, "text/plain", strings.NewReader(`customerId=c`))
+			expectError(t, "a body that is not JSON", res, err, http.StatusUnsupportedMediaType, 3013)
+			res, err = send(ctx, c, "application/json", nil)
+			expectError(t, "no body", res, err, http.StatusBadRequest, 3000)
+		})
+	}
+}
+
+func (s *sequence) notFound(t *testing.T) {
+	ctx := context.Background()
+	raw := s.client.Raw()
+	bal, err := raw.GetCustomerBalanceWithResponse(ctx, s.id("nobody"))
+	expectError(t, "balance of an unknown customer", bal, err, http.StatusNotFound, 7000)
+	st, err := raw.GetBatchStatusWithResponse(ctx, "987654321")
+	expectError(t, "status of an unknown batch", st, err, http.StatusNotFound, 4004)
+	stop, err := raw.StopBatchWithResponse(ctx, "987654321")
+	expectError(t, "stop of an unknown batch", stop, err, http.StatusNotFound, 4004)
+}
+
+func (s *sequence) calculatePaymentCashback(t *testing.T) {
+	ctx := context.Background()
+	res, err := s.client.Raw().CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{
+		CustomerId: ptr(s.id("calc")),
+		TotalPaid:  ptr(100.0),
+		PaymentDetails: &[]client.PaymentService{
+			{ServiceId: ptr("s_1"), Amount: ptr(60.0), Discount: ptr(10.0), Category: &[]string{"Telecom"}},
+			{ServiceId: ptr("s_2"), Amount: ptr(50.0)},
+		},
+	})
+	body := expectOK(t, res, err)
+	got := res.JSON200
+	if got == nil || got.TotalPoints == nil || got.PaymentDetails == nil {
+		t.Fatalf("calculation lacks totalPoints or paymentDetails: %s", body)
+	}
+	if n := len(*got.PaymentDetails); n != 2 {
+		t.Errorf("paymentDetails has %d entries for 2 services: %s", n, body)
+	}
+	var sum float64
+	for _, d := range *got.PaymentDetails {
+		sum += deref(d.TotalPoints)
+	}
+	if sum != *got.TotalPoints {
+		t.Errorf("totalPoints %v is not the sum of the services' %v: %s", *got.TotalPoints, sum, body)
+	}
+}
+
+func (s *sequence) rewardCashback(t *testing.T) {
+	ctx := context.Background()
+	customer := s.id("cashback")
+	req := client.RewardCashbackRequest{
+		CustomerId: customer, TransactionId: s.id("cb-1"),
+		TransactionTime: gbtime.New(time.Now().UTC().Add(-time.Hour)), Amount: 150.75,
+		Configurations: &client.CashbackConfigurations{ReturnWindow: ptr(0)},
+	}
+	res, err := s.client.Raw().RewardCashbackWithResponse(ctx, req)
+	body := expectOK(t, res, err)
+	r := res.JSON200
+	if deref(r.CustomerId) != customer || r.GameballTransactionId == nil || deref(r.RewardEquivalentPoints) <= 0 {
+		t.Fatalf("cashback answer does not describe an award to %s: %s", customer, body)
+	}
+
+	again, err := s.client.Raw().RewardCashbackWithResponse(ctx, req)
+	expectError(t, "the same transactionId again", again, err, http.StatusUnprocessableEntity, 9004)
+
+	bal, err := s.client.Raw().GetCustomerBalanceWithResponse(ctx, customer)
+	balBody := expectOK(t, bal, err)
+	if got := deref(bal.JSON200.AvailablePointsBalance); float64(got) != deref(r.RewardEquivalentPoints) {
+		t.Errorf("available balance %d after one award of %v points: %s", got, deref(r.RewardEquivalentPoints), balBody)
+	}
+}
+
+func (s *sequence) addManualTransaction(t *testing.T) {
+	ctx := context.Background()
+	customer := s.id("manual")
+	manual := func(tx string, points int) (*client.AddManualTransactionResponse, error) {
+		return s.client.Raw().AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
+			CustomerId: customer, TransactionId: s.id(tx), TransactionTime: gbtime.New(time.Now().UTC().Add(-time.Minute)),
+			Username: "contracttest", Reason: "contract test", Points: points,
+		})
+	}
+	res, err := manual("mt-add", 50)
+	body := expectOK(t, res, err)
+	if deref(res.JSON200.Points) != 50 || deref(res.JSON200.TransactionId) != s.id("mt-add") {
+		t.Errorf("manual transaction answer does not echo 50 points and its transactionId: %s", body)
+	}
+	res, err = manual("mt-too-much", -51)
+	expectError(t, "a deduction beyond the balance", res, err, http.StatusUnprocessableEntity, 9008)
+	res, err = manual("mt-deduct", -20)
+	expectOK(t, res, err)
+
+	bal, err := s.client.Raw().GetCustomerBalanceWithResponse(ctx, customer)
+	balBody := expectOK(t, bal, err)
+	if got := deref(bal.JSON200.AvailablePointsBalance); got != 30 {
+		t.Errorf("available balance is %d after +50 and -20: %s", got, balBody)
+	}
+}
+
+func (s *sequence) rewardCashbackBatch(t *testing.T) {
+	ctx := context.Background()
+	when := gbtime.New(time.Now().UTC().Add(-time.Hour))
+	items := []client.CashbackBatchItem{
+		{CustomerId: s.id("batch-a"), TransactionId: s.id("bcb-1"), TransactionTime: when, Amount: 20},
+		{CustomerId: s.id("batch-b"), TransactionId: s.id("bcb-2"), TransactionTime: when, Amount: 30},
+		{CustomerId: s.id("batch-a"), TransactionId: s.id("bcb-1"), TransactionTime: when, Amount: 40}, // a replay: fails alone
+	}
+	res, err := s.client.Raw().RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &items})
+	body := expectOK(t, res, err)
+	if res.JSON200.JobId == nil {
+		t.Fatalf("batch answer has no jobId: %s", body)
+	}
+	st := s.waitForBatch(t, *res.JSON200.JobId)
+	if deref(st.Status) != client.BatchStateCompleted || deref(st.ProcessedItems) != 3 || deref(st.FailedItems) != 1 {
+		t.Errorf("batch ended %s with %d processed, %d failed; want completed, 3, 1", deref(st.Status), deref(st.ProcessedItems), deref(st.FailedItems))
+	}
+	if errs := deref(st.Errors); len(errs) != 1 || deref(errs[0].Index) != 2 || deref(errs[0].Code) != 9004 {
+		t.Errorf("batch errors %+v; want item 2 refused with 9004", errs)
+	}
+
+	stop, err := s.client.Raw().StopBatchWithResponse(ctx, formatJobID(*res.JSON200.JobId))
+	stopBody := expectOK(t, stop, err)
+	if deref(stop.JSON200.Status) != client.StoppedBatchStateCompleted {
+		t.Errorf("stopping a finished batch changed its status: %s", stopBody)
+	}
+}
+
+func (s *sequence) adjustBalanceBatch(t *testing.T) {
+	ctx := context.Background()
+	customer := s.id("adjust")
+	items := []client.BalanceAdjustmentItem{
+		{CustomerId: customer, Amount: 40, Reason: ptr("goodwill")},
+		{CustomerId: customer, Amount: -15},
+		{CustomerId: customer, Amount: -1000}, // more than the balance: fails alone
+	}
+	res, err := s.client.Raw().AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &items})
+	body := expectOK(t, res, err)
+	if res.JSON200.JobId == nil {
+		t.Fatalf("batch answer has no jobId: %s", body)
+	}
+	st := s.waitForBatch(t, *res.JSON200.JobId)
+	if deref(st.Status) != client.BatchStateCompleted || deref(st.FailedItems) != 1 {
+		t.Errorf("adjustment batch ended %s with %d failed; want completed with 1 failed", deref(st.Status), deref(st.FailedItems))
+	}
+	bal, err := s.client.Raw().GetCustomerBalanceWithResponse(ctx, customer)
+	balBody := expectOK(t, bal, err)
+	if got := deref(bal.JSON200.AvailablePointsBalance); got != 25 {
+		t.Errorf("available balance is %d after +40 and -15: %s", got, balBody)
+	}
+}
+
+// waitForBatch polls a job's status until it ends, for at most a minute.
+func (s *sequence) waitForBatch(t *testing.T, jobID float64) client.BatchStatus {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for delay := 5 * time.Millisecond; ; delay = min(2*delay, time.Second) {
+		res, err := s.client.Raw().GetBatchStatusWithResponse(context.Background(), formatJobID(jobID))
+		body := expectOK(t, res, err)
+		st := *res.JSON200
+		switch deref(st.Status) {
+		case client.BatchStateCompleted, client.BatchStateFailed:
+			return st
+		case client.BatchStatePending, client.BatchStateProcessing:
+		default:
+			t.Fatalf("batch status has no known status: %s", body)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("batch %v still %s after a minute", jobID, deref(st.Status))
+		}
+		time.Sleep(delay)
+	}
+}
+
+func formatJobID(id float64) string { return fmt.Sprintf("%.0f", id) }
+
+// expectOK fails the test unless res is a 200; it returns the body for messages.
+func expectOK(t *testing.T, res response, err error) []byte {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode() != http.StatusOK {
+		t.Fatalf("status %d, want 200: %s", res.StatusCode(), res.GetBody())
+	}
+	return res.GetBody()
+}
+
+// expectError checks that res is Gameball's error object with status and code.
+func expectError(t *testing.T, what string, res response, err error, status, code int) {
+	t.Helper()
+	if err != nil {
+		t.Errorf("%s: %v", what, err)
+		return
+	}
+	var e client.GameballError
+	if jsonErr := json.Unmarshal(res.GetBody(), &e); jsonErr != nil || res.StatusCode() != status || e.Code != code {
+		t.Errorf("%s: got %d %s, want %d with code %d", what, res.StatusCode(), res.GetBody(), status, code)
+	}
+}
+
+// specOp is an operation of the bundled spec, as the sequence needs it.
+type specOp struct {
+	id, method, path string
+	secretKey        bool // its security requires the secretkey header
+	hasBody          bool
+}
+
+func specOperations(t *testing.T) []specOp {
+	t.Helper()
+	doc, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []specOp
+	for _, path := range doc.Paths.InMatchingOrder() {
+		for method, op := range doc.Paths.Value(path).Operations() {
+			o := specOp{id: op.OperationID, method: method, path: path, hasBody: op.RequestBody != nil}
+			if op.Security != nil {
+				for _, alt := range *op.Security {
+					if _, ok := alt["secretKey"]; ok {
+						o.secretKey = true
+					}
+				}
+			}
+			ops = append(ops, o)
+		}
+	}
+	slices.SortFunc(ops, func(a, b specOp) int { return strings.Compare(a.id, b.id) })
+	return ops
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}

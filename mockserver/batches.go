@@ -1,0 +1,151 @@
+package mockserver
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/internal/errcode"
+	"github.com/gbkit/gameball-go/loyalty"
+)
+
+// RewardCashbackBatch starts a background job rewarding cashback per item.
+func (a *api) RewardCashbackBatch(ctx context.Context, req RewardCashbackBatchRequestObject) (RewardCashbackBatchResponseObject, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	body, err := requireBody(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]loyalty.Cashback, 0, len(deref(body.Body)))
+	for _, it := range deref(body.Body) {
+		items = append(items, loyalty.Cashback{
+			CustomerID:    it.CustomerId,
+			Email:         deref(it.Email),
+			Mobile:        deref(it.Mobile),
+			TransactionID: it.TransactionId,
+			Time:          it.TransactionTime.Time,
+			Amount:        it.Amount,
+		})
+	}
+	id, err := acct.SubmitCashbackBatch(items)
+	if err != nil {
+		return nil, err
+	}
+	return RewardCashbackBatch200JSONResponse{JobId: ptr(float64(id))}, nil
+}
+
+// AdjustBalanceBatch starts a background job adjusting balances per item.
+func (a *api) AdjustBalanceBatch(ctx context.Context, req AdjustBalanceBatchRequestObject) (AdjustBalanceBatchResponseObject, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	body, err := requireBody(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]loyalty.Adjustment, 0, len(deref(body.Body)))
+	for _, it := range deref(body.Body) {
+		items = append(items, loyalty.Adjustment{CustomerID: it.CustomerId, Points: it.Amount, Reason: deref(it.Reason)})
+	}
+	id, err := acct.SubmitAdjustmentBatch(items)
+	if err != nil {
+		return nil, err
+	}
+	return AdjustBalanceBatch200JSONResponse{JobId: ptr(float64(id))}, nil
+}
+
+// GetBatchStatus reports a batch job's progress and per-item outcomes.
+func (a *api) GetBatchStatus(ctx context.Context, req GetBatchStatusRequestObject) (GetBatchStatusResponseObject, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, err := batchID(req.BatchId)
+	if err != nil {
+		return nil, err
+	}
+	st, err := acct.BatchStatus(id)
+	if err != nil {
+		return nil, err
+	}
+	return GetBatchStatus200JSONResponse(batchStatus(st)), nil
+}
+
+// StopBatch stops a batch job; processed items stay applied.
+func (a *api) StopBatch(ctx context.Context, req StopBatchRequestObject) (StopBatchResponseObject, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, err := batchID(req.BatchId)
+	if err != nil {
+		return nil, err
+	}
+	st, err := acct.StopBatch(id)
+	if err != nil {
+		return nil, err
+	}
+	return StopBatch200JSONResponse{
+		BatchId: ptr(req.BatchId),
+		Status:  ptr(client.StoppedBatchState(st.State)),
+		Message: ptr(st.Message),
+	}, nil
+}
+
+// batchID reads the path's batchId, the jobId a batch call answered.
+func batchID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, newError(errcode.NotFound, "batch %q not found", s)
+	}
+	return id, nil
+}
+
+func batchStatus(st loyalty.BatchStatus) client.BatchStatus {
+	results := make([]client.BatchItemResult, 0, len(st.Results))
+	for _, r := range st.Results {
+		results = append(results, client.BatchItemResult{
+			Index:                 ptr(r.Index),
+			CustomerId:            ptr(r.CustomerID),
+			TransactionId:         nonEmpty(r.TransactionID),
+			GameballTransactionId: ptr(float64(r.GameballTransactionID)),
+			Points:                ptr(float64(r.Points)),
+		})
+	}
+	errs := make([]client.BatchItemError, 0, len(st.Errors))
+	for _, e := range st.Errors {
+		errs = append(errs, client.BatchItemError{
+			Index:         ptr(e.Index),
+			CustomerId:    ptr(e.CustomerID),
+			TransactionId: nonEmpty(e.TransactionID),
+			Code:          ptr(int(e.Err.Code)),
+			Type:          ptr(e.Err.Code.Type()),
+			Message:       ptr(e.Err.Message),
+		})
+	}
+	out := client.BatchStatus{
+		BatchId:        ptr(strconv.FormatInt(st.ID, 10)),
+		Status:         ptr(client.BatchState(st.State)),
+		Progress:       ptr(st.Progress()),
+		TotalItems:     ptr(st.TotalItems),
+		ProcessedItems: ptr(st.ProcessedItems),
+		FailedItems:    ptr(st.FailedItems),
+		Results:        &results,
+		Errors:         &errs,
+	}
+	if st.Message != "" {
+		out.Message = ptr(st.Message)
+	}
+	return out
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -1,0 +1,70 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/internal/errcode"
+	"github.com/gbkit/gameball-go/loyalty"
+)
+
+// documentationURL is where Gameball documents its error codes.
+const documentationURL = "https://docs.gameball.co/api-reference/errors"
+
+// apiError is a refusal answered with Gameball's error object.
+type apiError struct {
+	status  int
+	code    errcode.Code
+	message string
+}
+
+func (e *apiError) Error() string { return e.message }
+
+// newError is an apiError with the code's usual status.
+func newError(code errcode.Code, format string, args ...any) *apiError {
+	return &apiError{status: code.Status(), code: code, message: fmt.Sprintf(format, args...)}
+}
+
+// asAPIError maps anything a handler returns to the error object's terms. A
+// rule's refusal keeps its code; anything else is the server's fault.
+func asAPIError(err error) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var le *loyalty.Error
+	if errors.As(err, &le) {
+		return &apiError{status: le.Code.Status(), code: le.Code, message: le.Message}
+	}
+	return newError(errcode.InternalError, "internal error: %v", err)
+}
+
+// writeError answers r with Gameball's error object.
+func writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
+	body := client.GameballError{
+		Code:             int(e.code),
+		Type:             e.code.Type(),
+		Message:          e.message,
+		DocumentationUrl: ptr(documentationURL),
+	}
+	if x := exchangeFrom(r.Context()); x != nil {
+		body.RequestId = ptr(x.requestID)
+		x.err = e
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}

@@ -1,0 +1,46 @@
+package mockserver
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/gbkit/gameball-go/loyalty"
+)
+
+// exchange is what the layers of the server learn about one request: the
+// validator's authentication sets the account, the strict middleware the
+// operation, writeError the refusal. It travels in the request's context.
+type exchange struct {
+	requestID string
+	started   time.Time
+	account   *loyalty.Account
+	operation string
+	err       *apiError
+}
+
+type exchangeKey struct{}
+
+func withExchange(ctx context.Context, x *exchange) context.Context {
+	return context.WithValue(ctx, exchangeKey{}, x)
+}
+
+func exchangeFrom(ctx context.Context) *exchange {
+	x, _ := ctx.Value(exchangeKey{}).(*exchange)
+	return x
+}
+
+// requestIDs numbers requests; the boot time keeps ids of two runs apart.
+type requestIDs struct {
+	prefix string
+	next   atomic.Uint64
+}
+
+func newRequestIDs() *requestIDs {
+	return &requestIDs{prefix: fmt.Sprintf("mock-%x", time.Now().UnixNano()&0xffffffffff)}
+}
+
+func (ids *requestIDs) new() string {
+	return fmt.Sprintf("%s-%d", ids.prefix, ids.next.Add(1))
+}
