@@ -4,7 +4,7 @@ GO ?= go
 # Files that carry a "Code generated ... DO NOT EDIT." header: what `go generate ./...` owns.
 GENERATED = grep -rlE '^(//|\#) Code generated .* DO NOT EDIT\.$$' --include='*.go' --include='*.yaml' . | sort
 
-.PHONY: all generate check-generate build test mock lint
+.PHONY: all generate check-generate build test mock lint update-spec
 
 all: build
 
@@ -40,3 +40,11 @@ mock:
 lint:
 	@unformatted=$$(gofmt -l . ); if [ -n "$$unformatted" ]; then echo "gofmt -l:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+
+## update-spec: replace spec/$(DOC).yaml with $(FROM) (a file, a URL, or a Gameball docs page),
+## print the breaking and non-breaking changes, regenerate, and run the contract tests
+update-spec:
+	@if [ -z "$(DOC)" ] || [ -z "$(FROM)" ]; then echo "usage: make update-spec DOC=reward-cashback FROM=path/or/url"; exit 2; fi
+	$(GO) run ./internal/cmd/updatespec -doc $(DOC) -from $(FROM)
+	$(GO) generate ./...
+	$(GO) test -count=1 ./spec/ ./contracttest/

@@ -14,7 +14,7 @@ package gameball
 
 // 2. Models and client; strict server and routes, sharing the client's models.
 //go:generate go tool oapi-codegen -config client/oapi-codegen.yaml spec/gameball.bundle.yaml
-//go:generate go tool oapi-codegen -config mockserver/oapi-codegen.yaml spec/gameball.bundle.yaml
+//go:generate go tool oapi-codegen -config mockserver/api/oapi-codegen.yaml spec/gameball.bundle.yaml
 
 // 3. The table of operations (method, path, keys) the client and the tests read.
 //go:generate go run ./internal/cmd/optable -o client/operations.gen.go spec/gameball.bundle.yaml

@@ -45,6 +45,7 @@ func Run(t *testing.T, target Target) *Transport {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tr.RejectEmptyRequired = true
 	s := &sequence{
 		target: target,
 		hc:     &http.Client{Transport: tr, Timeout: 30 * time.Second},

@@ -27,6 +27,11 @@ import (
 // response with an undocumented status, a missing required field or a field
 // of the wrong type fails the round trip with a *Violation.
 type Transport struct {
+	// RejectEmptyRequired also fails an exchange whose JSON has a required
+	// string property set to "" (see emptyRequired). Run sets it: the typed
+	// client and the mock never send one on purpose.
+	RejectEmptyRequired bool
+
 	base   http.RoundTripper
 	router routers.Router
 	opts   openapi3filter.Options
@@ -118,6 +123,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				v.Err = err
 				return nil, v
 			}
+			if body := route.Operation.RequestBody; t.RejectEmptyRequired && body != nil && body.Value != nil {
+				if err := checkEmptyRequired(body.Value.Content, reqBody); err != nil {
+					v.Err = err
+					return nil, v
+				}
+			}
 		}
 	}
 
@@ -142,6 +153,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		Body:                   io.NopCloser(bytes.NewReader(respBody)),
 		Options:                &t.opts,
 	})
+	if err == nil && t.RejectEmptyRequired {
+		if ref := route.Operation.Responses.Status(resp.StatusCode); ref != nil && ref.Value != nil {
+			err = checkEmptyRequired(ref.Value.Content, respBody)
+		}
+	}
 	if err != nil {
 		v.Err = fmt.Errorf("%w\nbody: %s", err, respBody)
 		return nil, v

@@ -4,13 +4,15 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/gbkit/gameball-go/mockserver/api"
+
 	"github.com/gbkit/gameball-go/client"
 	"github.com/gbkit/gameball-go/internal/errcode"
 	"github.com/gbkit/gameball-go/loyalty"
 )
 
 // RewardCashbackBatch starts a background job rewarding cashback per item.
-func (a *api) RewardCashbackBatch(ctx context.Context, req RewardCashbackBatchRequestObject) (RewardCashbackBatchResponseObject, error) {
+func (h *handlers) RewardCashbackBatch(ctx context.Context, req api.RewardCashbackBatchRequestObject) (api.RewardCashbackBatchResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -34,11 +36,11 @@ func (a *api) RewardCashbackBatch(ctx context.Context, req RewardCashbackBatchRe
 	if err != nil {
 		return nil, err
 	}
-	return RewardCashbackBatch200JSONResponse{JobId: ptr(float64(id))}, nil
+	return api.RewardCashbackBatch200JSONResponse{JobId: ptr(float64(id))}, nil
 }
 
 // AdjustBalanceBatch starts a background job adjusting balances per item.
-func (a *api) AdjustBalanceBatch(ctx context.Context, req AdjustBalanceBatchRequestObject) (AdjustBalanceBatchResponseObject, error) {
+func (h *handlers) AdjustBalanceBatch(ctx context.Context, req api.AdjustBalanceBatchRequestObject) (api.AdjustBalanceBatchResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -55,11 +57,11 @@ func (a *api) AdjustBalanceBatch(ctx context.Context, req AdjustBalanceBatchRequ
 	if err != nil {
 		return nil, err
 	}
-	return AdjustBalanceBatch200JSONResponse{JobId: ptr(float64(id))}, nil
+	return api.AdjustBalanceBatch200JSONResponse{JobId: ptr(float64(id))}, nil
 }
 
 // GetBatchStatus reports a batch job's progress and per-item outcomes.
-func (a *api) GetBatchStatus(ctx context.Context, req GetBatchStatusRequestObject) (GetBatchStatusResponseObject, error) {
+func (h *handlers) GetBatchStatus(ctx context.Context, req api.GetBatchStatusRequestObject) (api.GetBatchStatusResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -72,11 +74,11 @@ func (a *api) GetBatchStatus(ctx context.Context, req GetBatchStatusRequestObjec
 	if err != nil {
 		return nil, err
 	}
-	return GetBatchStatus200JSONResponse(batchStatus(st)), nil
+	return api.GetBatchStatus200JSONResponse(batchStatus(st)), nil
 }
 
 // StopBatch stops a batch job; processed items stay applied.
-func (a *api) StopBatch(ctx context.Context, req StopBatchRequestObject) (StopBatchResponseObject, error) {
+func (h *handlers) StopBatch(ctx context.Context, req api.StopBatchRequestObject) (api.StopBatchResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -89,7 +91,7 @@ func (a *api) StopBatch(ctx context.Context, req StopBatchRequestObject) (StopBa
 	if err != nil {
 		return nil, err
 	}
-	return StopBatch200JSONResponse{
+	return api.StopBatch200JSONResponse{
 		BatchId: ptr(req.BatchId),
 		Status:  ptr(client.StoppedBatchState(st.State)),
 		Message: ptr(st.Message),

@@ -6,10 +6,11 @@ import (
 	"github.com/gbkit/gameball-go/client"
 	"github.com/gbkit/gameball-go/gbtime"
 	"github.com/gbkit/gameball-go/loyalty"
+	"github.com/gbkit/gameball-go/mockserver/api"
 )
 
 // RewardCashback awards points for a transaction amount.
-func (a *api) RewardCashback(ctx context.Context, req RewardCashbackRequestObject) (RewardCashbackResponseObject, error) {
+func (h *handlers) RewardCashback(ctx context.Context, req api.RewardCashbackRequestObject) (api.RewardCashbackResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -34,7 +35,7 @@ func (a *api) RewardCashback(ctx context.Context, req RewardCashbackRequestObjec
 	if err != nil {
 		return nil, err
 	}
-	return RewardCashback200JSONResponse{
+	return api.RewardCashback200JSONResponse{
 		CustomerId:             &res.CustomerID,
 		GameballTransactionId:  ptr(float64(res.GameballTransactionID)),
 		RewardAmount:           &res.RewardAmount,
@@ -43,7 +44,7 @@ func (a *api) RewardCashback(ctx context.Context, req RewardCashbackRequestObjec
 }
 
 // CalculatePaymentCashback estimates the points a payment would earn.
-func (a *api) CalculatePaymentCashback(ctx context.Context, req CalculatePaymentCashbackRequestObject) (CalculatePaymentCashbackResponseObject, error) {
+func (h *handlers) CalculatePaymentCashback(ctx context.Context, req api.CalculatePaymentCashbackRequestObject) (api.CalculatePaymentCashbackResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -96,7 +97,7 @@ func (a *api) CalculatePaymentCashback(ctx context.Context, req CalculatePayment
 		}
 		details = append(details, d)
 	}
-	return CalculatePaymentCashback200JSONResponse{
+	return api.CalculatePaymentCashback200JSONResponse{
 		TotalPoints:    ptr(float64(res.TotalPoints)),
 		TotalScore:     ptr(float64(res.TotalScore)),
 		PaymentDetails: &details,

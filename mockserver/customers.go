@@ -4,10 +4,11 @@ import (
 	"context"
 
 	"github.com/gbkit/gameball-go/gbtime"
+	"github.com/gbkit/gameball-go/mockserver/api"
 )
 
 // GetCustomerBalance reports a customer's points and their money values.
-func (a *api) GetCustomerBalance(ctx context.Context, req GetCustomerBalanceRequestObject) (GetCustomerBalanceResponseObject, error) {
+func (h *handlers) GetCustomerBalance(ctx context.Context, req api.GetCustomerBalanceRequestObject) (api.GetCustomerBalanceResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -16,7 +17,7 @@ func (a *api) GetCustomerBalance(ctx context.Context, req GetCustomerBalanceRequ
 	if err != nil {
 		return nil, err
 	}
-	out := GetCustomerBalance200JSONResponse{
+	out := api.GetCustomerBalance200JSONResponse{
 		TotalPointsBalance:       ptr(int(b.TotalPoints)),
 		TotalPointsValue:         ptr(b.TotalValue),
 		AvailablePointsBalance:   ptr(int(b.AvailablePoints)),

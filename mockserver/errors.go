@@ -55,6 +55,9 @@ func writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
 		x.err = e
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if e.status == http.StatusTooManyRequests || e.status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
 	w.WriteHeader(e.status)
 	_ = json.NewEncoder(w).Encode(body)
 }

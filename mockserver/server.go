@@ -12,8 +12,11 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gbkit/gameball-go/mockserver/api"
+
 	"github.com/gbkit/gameball-go/internal/errcode"
 	"github.com/gbkit/gameball-go/loyalty"
+	"github.com/gbkit/gameball-go/spec"
 )
 
 // DefaultMaxBodyBytes bounds a request body: a full 1,000-item batch with long
@@ -51,11 +54,13 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
 	}
-	validate, err := s.validator()
+	doc, err := spec.Load()
 	if err != nil {
 		return nil, err
 	}
-	strict := NewStrictHandlerWithOptions(&api{engine: engine}, []StrictMiddlewareFunc{recordOperation}, StrictHTTPServerOptions{
+	// Generated strict middlewares run last-listed first: recordOperation, then steer.
+	middlewares := []api.StrictMiddlewareFunc{steer(documentedStatuses(doc)), recordOperation}
+	strict := api.NewStrictHandlerWithOptions(&handlers{engine: engine}, middlewares, api.StrictHTTPServerOptions{
 		// The validator has checked the body already; a decode failure here
 		// means the generated types and the spec disagree.
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
@@ -65,12 +70,12 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 			writeError(w, r, asAPIError(err))
 		},
 	})
-	routes := HandlerWithOptions(strict, StdHTTPServerOptions{
+	routes := api.HandlerWithOptions(strict, api.StdHTTPServerOptions{
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, r, newError(errcode.InvalidValue, "%v", err))
 		},
 	})
-	s.handler = validate(routes)
+	s.handler = s.validator(doc)(routes)
 	return s, nil
 }
 
@@ -97,7 +102,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // recordOperation notes the operation on the exchange for logs and journals.
-func recordOperation(next StrictHandlerFunc, operationID string) StrictHandlerFunc {
+func recordOperation(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 		if x := exchangeFrom(ctx); x != nil {
 			x.operation = operationID

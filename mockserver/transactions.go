@@ -4,10 +4,11 @@ import (
 	"context"
 
 	"github.com/gbkit/gameball-go/loyalty"
+	"github.com/gbkit/gameball-go/mockserver/api"
 )
 
 // AddManualTransaction adds (positive points) or deducts (negative) points.
-func (a *api) AddManualTransaction(ctx context.Context, req AddManualTransactionRequestObject) (AddManualTransactionResponseObject, error) {
+func (h *handlers) AddManualTransaction(ctx context.Context, req api.AddManualTransactionRequestObject) (api.AddManualTransactionResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -30,7 +31,7 @@ func (a *api) AddManualTransaction(ctx context.Context, req AddManualTransaction
 	if err != nil {
 		return nil, err
 	}
-	return AddManualTransaction200JSONResponse{
+	return api.AddManualTransaction200JSONResponse{
 		CustomerId:            &res.CustomerID,
 		GameballTransactionId: ptr(float64(res.GameballTransactionID)),
 		TransactionId:         &res.TransactionID,

@@ -6,12 +6,13 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/gbkit/gameball-go/internal/errcode"
-	"github.com/gbkit/gameball-go/spec"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	middleware "github.com/oapi-codegen/nethttp-middleware"
+
+	"github.com/gbkit/gameball-go/internal/errcode"
+	"github.com/gbkit/gameball-go/spec"
 )
 
 // Errors the authentication function reports, one per Gameball code.
@@ -23,11 +24,7 @@ var (
 // validator checks every request against the bundled spec before a handler
 // runs, with oapi-codegen's nethttp-middleware over kin-openapi, and answers a
 // failure with Gameball's error object.
-func (s *Server) validator() (func(http.Handler) http.Handler, error) {
-	doc, err := spec.Load()
-	if err != nil {
-		return nil, err
-	}
+func (s *Server) validator(doc *openapi3.T) func(http.Handler) http.Handler {
 	opts := spec.FilterOptions()
 	opts.AuthenticationFunc = s.authenticate
 	return middleware.OapiRequestValidatorWithOptions(doc, &middleware.Options{
@@ -38,7 +35,7 @@ func (s *Server) validator() (func(http.Handler) http.Handler, error) {
 		ErrorHandlerWithOpts: func(_ context.Context, err error, w http.ResponseWriter, r *http.Request, _ middleware.ErrorHandlerOpts) {
 			writeError(w, r, validationError(r, err))
 		},
-	}), nil
+	})
 }
 
 // authenticate is called by the validator for each security scheme an

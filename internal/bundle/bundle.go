@@ -49,6 +49,12 @@ const (
 // FromDir bundles the documents of a spec directory, in file name order,
 // with its overlay, and returns the bundle file's bytes (header included).
 func FromDir(dir string) ([]byte, error) {
+	return FromDirWith(dir, nil)
+}
+
+// FromDirWith is FromDir with some documents' contents replaced (by file
+// name), to see what a new version of a document would make of the bundle.
+func FromDirWith(dir string, replaced map[string][]byte) ([]byte, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		return nil, err
@@ -60,9 +66,11 @@ func FromDir(dir string) ([]byte, error) {
 		case OverlayFile, BundleFile:
 			continue
 		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
+		data, ok := replaced[filepath.Base(path)]
+		if !ok {
+			if data, err = os.ReadFile(path); err != nil {
+				return nil, err
+			}
 		}
 		docs = append(docs, Document{Name: filepath.Base(path), Data: data})
 	}

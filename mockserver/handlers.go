@@ -6,17 +6,18 @@ import (
 	"github.com/gbkit/gameball-go/client"
 	"github.com/gbkit/gameball-go/internal/errcode"
 	"github.com/gbkit/gameball-go/loyalty"
+	"github.com/gbkit/gameball-go/mockserver/api"
 )
 
-// api implements the generated StrictServerInterface: each method translates
+// handlers implements the generated StrictServerInterface: each method translates
 // a validated request into a call on the engine and its answer into the
 // generated response type. Refusals are returned as errors and written by the
 // strict handler's ResponseErrorHandlerFunc as Gameball's error object.
-type api struct {
+type handlers struct {
 	engine *loyalty.Engine
 }
 
-var _ StrictServerInterface = (*api)(nil)
+var _ api.StrictServerInterface = (*handlers)(nil)
 
 // account is the account the validator authenticated for this request.
 func account(ctx context.Context) (*loyalty.Account, error) {

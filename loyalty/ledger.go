@@ -1,0 +1,162 @@
+package loyalty
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/gbkit/gameball-go/internal/errcode"
+)
+
+// Balance is a customer's points balance now (by customerId or alias),
+// worked out from the ledger at the clock's current time: points whose return
+// window has passed count as available without anything having run.
+func (a *Account) Balance(customerID string) (Balance, error) {
+	if customerID == "" {
+		return Balance{}, refuse(errcode.MissingArgument, "customerId is required")
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	rec := a.book.lookup(customerID)
+	if rec == nil {
+		return Balance{}, refuse(errcode.CustomerNotFound, "customer %q not found", customerID)
+	}
+	return a.program().balance(rec, a.now()), nil
+}
+
+// balance sums a ledger at now:
+//   - pending: entries whose AvailableAt is still ahead;
+//   - available: matured entries, less any expired points (see standing);
+//   - total: available + pending;
+//   - earned: every positive entry, pending or not, expired or not.
+func (p *Program) balance(rec *CustomerRecord, now time.Time) Balance {
+	s := p.standing(rec.Ledger, now)
+	b := Balance{
+		CustomerID:         rec.ID,
+		AvailablePoints:    s.available,
+		PendingPoints:      s.pending,
+		TotalPoints:        s.available + s.pending,
+		TotalEarnedPoints:  earnedPoints(rec.Ledger),
+		Currency:           p.Currency,
+		PointsName:         p.PointsName,
+		NextExpiringPoints: s.nextExpiring,
+	}
+	b.AvailableValue = p.value(b.AvailablePoints)
+	b.PendingValue = p.value(b.PendingPoints)
+	b.TotalValue = p.value(b.TotalPoints)
+	b.NextExpiringValue = p.value(b.NextExpiringPoints)
+	if s.nextExpiring > 0 {
+		date := s.nextExpiry
+		b.NextExpiringDate = &date
+	}
+	return b
+}
+
+func earnedPoints(ledger []LedgerEntry) int64 {
+	var earned int64
+	for _, e := range ledger {
+		if e.Points > 0 {
+			earned += e.Points
+		}
+	}
+	return earned
+}
+
+// standing is a ledger's points at one instant.
+type standing struct {
+	available, pending int64
+	nextExpiring       int64     // points of the earliest-expiring lot(s)
+	nextExpiry         time.Time // when they expire
+}
+
+// lot is points that became available together and expire together.
+type lot struct {
+	points    int64
+	expiresAt time.Time // zero: never
+}
+
+// standing replays a ledger up to now. Matured entries are taken in the order
+// they became available (ties in the order recorded). Each positive entry is
+// a lot that expires PointsExpiry days after it became available; a deduction
+// spends the lots that expire first, so a customer never loses points to
+// expiry that a fresher lot could have covered. Without expiry this is simply
+// the sum of the matured entries.
+//
+// The rules never let a deduction exceed what is available, so the replay
+// never runs short. A state where it does (after the clock was moved back, or
+// a hand-edited snapshot) carries the shortfall as a debt that later lots pay
+// off, and available may show negative: the ledger is reported, not repaired.
+func (p *Program) standing(ledger []LedgerEntry, now time.Time) standing {
+	var s standing
+	matured := make([]LedgerEntry, 0, len(ledger))
+	for _, e := range ledger {
+		if e.AvailableAt.After(now) {
+			s.pending += e.Points
+		} else {
+			matured = append(matured, e)
+		}
+	}
+	slices.SortStableFunc(matured, func(x, y LedgerEntry) int {
+		return cmp.Or(x.AvailableAt.Compare(y.AvailableAt), cmp.Compare(x.GameballTransactionID, y.GameballTransactionID))
+	})
+
+	// Lots expire a fixed time after they mature, and they are appended in
+	// the order they mature, so the slice is also in order of expiry.
+	var lots []lot
+	var debt int64
+	for _, e := range matured {
+		lots = p.dropExpired(lots, e.AvailableAt)
+		if e.Points >= 0 {
+			l := lot{points: e.Points, expiresAt: p.expiry(e.AvailableAt)}
+			paid := min(debt, l.points)
+			l.points, debt = l.points-paid, debt-paid
+			if l.points > 0 {
+				lots = append(lots, l)
+			}
+			continue
+		}
+		owed := -e.Points
+		for len(lots) > 0 && owed > 0 {
+			spent := min(owed, lots[0].points)
+			lots[0].points -= spent
+			owed -= spent
+			if lots[0].points == 0 {
+				lots = lots[1:]
+			}
+		}
+		debt += owed
+	}
+	lots = p.dropExpired(lots, now)
+
+	s.available = -debt
+	for _, l := range lots {
+		s.available += l.points
+	}
+	if len(lots) > 0 && !lots[0].expiresAt.IsZero() {
+		s.nextExpiry = lots[0].expiresAt
+		for _, l := range lots {
+			if l.expiresAt.Equal(s.nextExpiry) {
+				s.nextExpiring += l.points
+			}
+		}
+	}
+	return s
+}
+
+// expiry is when points that became available at t expire; zero for never.
+func (p *Program) expiry(t time.Time) time.Time {
+	if p.PointsExpiry <= 0 {
+		return time.Time{}
+	}
+	return t.Add(days(p.PointsExpiry))
+}
+
+// dropExpired removes the lots expired at t: a lot expires at its expiresAt.
+func (p *Program) dropExpired(lots []lot, t time.Time) []lot {
+	for len(lots) > 0 && !lots[0].expiresAt.IsZero() && !lots[0].expiresAt.After(t) {
+		lots = lots[1:]
+	}
+	return lots
+}
+
+func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }

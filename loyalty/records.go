@@ -1,0 +1,182 @@
+package loyalty
+
+import (
+	"slices"
+	"time"
+
+	"github.com/gbkit/gameball-go/internal/errcode"
+)
+
+// The records below are an account's state as plain data: what the engine
+// keeps in memory, what Snapshot hands out and what Restore takes back. Their
+// JSON form is the mock server's saved-state file.
+
+// CustomerRecord is a customer profile and its ledger.
+type CustomerRecord struct {
+	ID     string `json:"id"`
+	Email  string `json:"email,omitempty"`
+	Mobile string `json:"mobile,omitempty"`
+	// Tier is a tier given explicitly (by seeding); empty means the tier
+	// follows lifetime earned points.
+	Tier string `json:"tier,omitempty"`
+	// Aliases are other customerIds that channel merging landed on this profile.
+	Aliases []string      `json:"aliases,omitempty"`
+	Ledger  []LedgerEntry `json:"ledger"`
+}
+
+// EntryKind says which operation wrote a ledger entry.
+type EntryKind string
+
+// The kinds of ledger entries.
+const (
+	EntryCashback   EntryKind = "cashback"
+	EntryManual     EntryKind = "manual"
+	EntryAdjustment EntryKind = "adjustment" // a balance adjustment batch item, or a seeded opening balance
+)
+
+// LedgerEntry is one movement of a customer's points. Balances are worked out
+// from the ledger when asked, never stored, so they cannot drift from it.
+type LedgerEntry struct {
+	GameballTransactionID int64     `json:"gameballTransactionId"`
+	TransactionID         string    `json:"transactionId,omitempty"` // the caller's id; adjustments have none
+	Kind                  EntryKind `json:"kind"`
+	Points                int64     `json:"points"` // positive earns, negative deducts
+	Amount                float64   `json:"amount"` // money value of Points
+	// Time is the request's transactionTime; for adjustments, when recorded.
+	Time       time.Time `json:"time"`
+	RecordedAt time.Time `json:"recordedAt"`
+	// AvailableAt is when the points count as available: the end of the
+	// return window for cashback, RecordedAt for everything else.
+	AvailableAt time.Time `json:"availableAt"`
+	Reason      string    `json:"reason,omitempty"`
+	Username    string    `json:"username,omitempty"` // the admin behind a manual transaction
+	BatchID     int64     `json:"batchId,omitempty"`  // the batch job that wrote it, if any
+}
+
+// BatchKind says what a batch job's items are.
+type BatchKind string
+
+// The kinds of batch jobs.
+const (
+	BatchOfCashback    BatchKind = "cashback"
+	BatchOfAdjustments BatchKind = "adjustment"
+)
+
+// BatchRecord is a batch job: its input and what came of each item so far.
+type BatchRecord struct {
+	ID          int64       `json:"id"`
+	Kind        BatchKind   `json:"kind"`
+	State       BatchState  `json:"state"`
+	Message     string      `json:"message,omitempty"`
+	SubmittedAt time.Time   `json:"submittedAt"`
+	Items       []BatchItem `json:"items"`
+	// Outcomes has one entry per processed item, in input order; the job
+	// resumes at item len(Outcomes).
+	Outcomes []BatchOutcome `json:"outcomes,omitempty"`
+}
+
+// BatchItem is one input item of a batch job: a cashback (Amount in money)
+// or an adjustment (Amount in points, CustomerID and Reason only).
+type BatchItem struct {
+	CustomerID    string          `json:"customerId"`
+	Email         string          `json:"email,omitempty"`
+	Mobile        string          `json:"mobile,omitempty"`
+	TransactionID string          `json:"transactionId,omitempty"`
+	Time          time.Time       `json:"transactionTime,omitzero"`
+	Amount        float64         `json:"amount"`
+	Merchant      *MerchantRecord `json:"merchant,omitempty"`
+	ReturnWindow  *int            `json:"returnWindow,omitempty"`
+	Reason        string          `json:"reason,omitempty"`
+}
+
+// MerchantRecord is a Merchant as saved state.
+type MerchantRecord struct {
+	UniqueID string `json:"uniqueId,omitempty"`
+	Name     string `json:"name,omitempty"`
+	BranchID string `json:"branchId,omitempty"`
+	Branch   string `json:"branch,omitempty"`
+}
+
+// BatchOutcome is what became of one batch item: an award, or an error.
+type BatchOutcome struct {
+	CustomerID            string       `json:"customerId"` // the profile on success, the item's customerId on error
+	TransactionID         string       `json:"transactionId,omitempty"`
+	GameballTransactionID int64        `json:"gameballTransactionId,omitempty"`
+	Points                int64        `json:"points,omitempty"`
+	ErrorCode             errcode.Code `json:"errorCode,omitempty"`
+	ErrorMessage          string       `json:"errorMessage,omitempty"`
+}
+
+func cashbackItem(c Cashback) BatchItem {
+	return BatchItem{
+		CustomerID:    c.CustomerID,
+		Email:         c.Email,
+		Mobile:        c.Mobile,
+		TransactionID: c.TransactionID,
+		Time:          c.Time.UTC(),
+		Amount:        c.Amount,
+		Merchant:      merchantRecord(c.Merchant),
+		ReturnWindow:  clonePtr(c.ReturnWindow),
+	}
+}
+
+func (it BatchItem) cashback() Cashback {
+	c := Cashback{
+		CustomerID:    it.CustomerID,
+		Email:         it.Email,
+		Mobile:        it.Mobile,
+		TransactionID: it.TransactionID,
+		Time:          it.Time,
+		Amount:        it.Amount,
+		ReturnWindow:  clonePtr(it.ReturnWindow),
+	}
+	if m := it.Merchant; m != nil {
+		c.Merchant = &Merchant{UniqueID: m.UniqueID, Name: m.Name, BranchID: m.BranchID, Branch: m.Branch}
+	}
+	return c
+}
+
+func adjustmentItem(a Adjustment) BatchItem {
+	return BatchItem{CustomerID: a.CustomerID, Amount: a.Points, Reason: a.Reason}
+}
+
+func (it BatchItem) adjustment() Adjustment {
+	return Adjustment{CustomerID: it.CustomerID, Points: it.Amount, Reason: it.Reason}
+}
+
+func merchantRecord(m *Merchant) *MerchantRecord {
+	if m == nil {
+		return nil
+	}
+	return &MerchantRecord{UniqueID: m.UniqueID, Name: m.Name, BranchID: m.BranchID, Branch: m.Branch}
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// The records are shared with no one: everything handed out or taken in is
+// copied, so a caller's later edits cannot reach the engine's state.
+
+func (c *CustomerRecord) clone() CustomerRecord {
+	out := *c
+	out.Aliases = slices.Clone(c.Aliases)
+	out.Ledger = slices.Clone(c.Ledger)
+	return out
+}
+
+func (r *BatchRecord) clone() BatchRecord {
+	out := *r
+	out.Items = make([]BatchItem, len(r.Items))
+	for i, it := range r.Items {
+		it.Merchant = clonePtr(it.Merchant)
+		it.ReturnWindow = clonePtr(it.ReturnWindow)
+		out.Items[i] = it
+	}
+	out.Outcomes = slices.Clone(r.Outcomes)
+	return out
+}
