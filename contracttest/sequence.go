@@ -103,17 +103,20 @@ func (s *sequence) keyed(t *testing.T, apiKey, secretKey string) client.ClientWi
 
 // calls holds one valid request per operation. Those that change state
 // still change nothing when their keys are refused.
-func (s *sequence) calls() map[string]call {
+func (s *sequence) calls() map[string]call { return validCalls(s.id) }
+
+// validCalls builds one valid request per operation, with ids made by id.
+func validCalls(id func(string) string) map[string]call {
 	now := gbtime.New(time.Now().UTC().Add(-time.Minute))
 	return map[string]call{
 		"rewardCashback": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
 			return c.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{
-				CustomerId: s.id("keys"), TransactionId: s.id("keys-cb"), TransactionTime: now, Amount: 10,
+				CustomerId: id("keys"), TransactionId: id("keys-cb"), TransactionTime: now, Amount: 10,
 			})
 		},
 		"rewardCashbackBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
 			return c.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
-				{CustomerId: s.id("keys"), TransactionId: s.id("keys-bcb"), TransactionTime: now, Amount: 10},
+				{CustomerId: id("keys"), TransactionId: id("keys-bcb"), TransactionTime: now, Amount: 10},
 			}})
 		},
 		"calculatePaymentCashback": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
@@ -121,12 +124,12 @@ func (s *sequence) calls() map[string]call {
 		},
 		"adjustBalanceBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
 			return c.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &[]client.BalanceAdjustmentItem{
-				{CustomerId: s.id("keys"), Amount: 5},
+				{CustomerId: id("keys"), Amount: 5},
 			}})
 		},
 		"addManualTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
 			return c.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-				CustomerId: s.id("keys"), TransactionId: s.id("keys-mt"), TransactionTime: now,
+				CustomerId: id("keys"), TransactionId: id("keys-mt"), TransactionTime: now,
 				Username: "contracttest", Reason: "contract test", Points: 5,
 			})
 		},
@@ -137,9 +140,23 @@ func (s *sequence) calls() map[string]call {
 			return c.StopBatchWithResponse(ctx, "1")
 		},
 		"getCustomerBalance": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
-			return c.GetCustomerBalanceWithResponse(ctx, s.id("keys"))
+			return c.GetCustomerBalanceWithResponse(ctx, id("keys"))
 		},
 	}
+}
+
+// ValidCall sends one valid request of the operation through c, with ids
+// made unique by run, and returns the status and body it got.
+func ValidCall(ctx context.Context, c client.ClientWithResponsesInterface, operationID, run string) (int, []byte, error) {
+	do := validCalls(func(name string) string { return run + "_" + name })[operationID]
+	if do == nil {
+		return 0, nil, fmt.Errorf("contracttest: no valid call known for operation %q", operationID)
+	}
+	res, err := do(ctx, c)
+	if err != nil {
+		return 0, nil, err
+	}
+	return res.StatusCode(), res.GetBody(), nil
 }
 
 // everyOperationHasACall fails when the spec gains an operation the sequence

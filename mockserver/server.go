@@ -59,7 +59,8 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 		return nil, err
 	}
 	// Generated strict middlewares run last-listed first: recordOperation, then steer.
-	middlewares := []api.StrictMiddlewareFunc{steer(documentedStatuses(doc)), recordOperation}
+	ops := specOperations(doc)
+	middlewares := []api.StrictMiddlewareFunc{steer(ops), recordOperation(ops)}
 	strict := api.NewStrictHandlerWithOptions(&handlers{engine: engine}, middlewares, api.StrictHTTPServerOptions{
 		// The validator has checked the body already; a decode failure here
 		// means the generated types and the spec disagree.
@@ -101,13 +102,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		slog.Duration("latency", time.Since(x.started)))
 }
 
-// recordOperation notes the operation on the exchange for logs and journals.
-func recordOperation(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
-	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
-		if x := exchangeFrom(ctx); x != nil {
-			x.operation = operationID
+// recordOperation notes the operation's spec operationId on the exchange,
+// for logs and journals.
+func recordOperation(ops operations) api.StrictMiddlewareFunc {
+	return func(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+		id := ops.named(operationID).id
+		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
+			if x := exchangeFrom(ctx); x != nil {
+				x.operation = id
+			}
+			return next(ctx, w, r, request)
 		}
-		return next(ctx, w, r, request)
 	}
 }
 

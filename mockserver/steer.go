@@ -64,27 +64,47 @@ func parseSteering(r *http.Request) (steering, error) {
 	return st, nil
 }
 
-// documentedStatuses lists each operation's documented response statuses.
-func documentedStatuses(doc *openapi3.T) map[string][]int {
-	out := map[string][]int{}
+// operations indexes the spec's operations by the name oapi-codegen's strict
+// middlewares receive: the operationId as a Go identifier (RewardCashback for
+// rewardCashback), compared case-insensitively.
+type operations map[string]operation
+
+type operation struct {
+	id       string // as the spec writes it
+	statuses []int  // documented response statuses
+}
+
+func specOperations(doc *openapi3.T) operations {
+	out := operations{}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		for _, op := range doc.Paths.Value(path).Operations() {
+			o := operation{id: op.OperationID}
 			for code := range op.Responses.Map() {
 				if status, err := strconv.Atoi(code); err == nil {
-					out[op.OperationID] = append(out[op.OperationID], status)
+					o.statuses = append(o.statuses, status)
 				}
 			}
-			slices.Sort(out[op.OperationID])
+			slices.Sort(o.statuses)
+			out[strings.ToLower(op.OperationID)] = o
 		}
 	}
 	return out
 }
 
+// named is the operation a strict middleware was given the name of.
+func (ops operations) named(goName string) operation {
+	if o, ok := ops[strings.ToLower(goName)]; ok {
+		return o
+	}
+	return operation{id: goName}
+}
+
 // steer applies the request's Prefer header before the operation runs. A
 // forced error status answers in place of the operation, which then changes
 // nothing.
-func steer(documented map[string][]int) api.StrictMiddlewareFunc {
+func steer(ops operations) api.StrictMiddlewareFunc {
 	return func(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+		op := ops.named(operationID)
 		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 			st, err := parseSteering(r)
 			if err != nil {
@@ -100,11 +120,11 @@ func steer(documented map[string][]int) api.StrictMiddlewareFunc {
 			if st.code == 0 || st.code == http.StatusOK {
 				return next(ctx, w, r, request)
 			}
-			if !slices.Contains(documented[operationID], st.code) {
-				return nil, newError(errcode.InvalidValue, "Prefer: code=%d is not a documented status of %s (documented: %v)", st.code, operationID, documented[operationID])
+			if !slices.Contains(op.statuses, st.code) {
+				return nil, newError(errcode.InvalidValue, "Prefer: code=%d is not a documented status of %s (documented: %v)", st.code, op.id, op.statuses)
 			}
 			code := errcode.ForStatus(st.code)
-			return nil, &apiError{status: st.code, code: code, message: fmt.Sprintf("%s answered with %d as the Prefer header asked", operationID, st.code)}
+			return nil, &apiError{status: st.code, code: code, message: fmt.Sprintf("%s answered with %d as the Prefer header asked", op.id, st.code)}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -74,6 +75,12 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 
 // validationError translates a validator failure into Gameball's terms.
 func validationError(r *http.Request, err error) *apiError {
+	// First: kin-openapi reads the body while checking security, so an
+	// oversized body can surface inside a security error.
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return &apiError{status: http.StatusRequestEntityTooLarge, code: errcode.LimitExceeded, message: fmt.Sprintf("request body is larger than %d bytes", tooLarge.Limit)}
+	}
 	var secErr *openapi3filter.SecurityRequirementsError
 	if errors.As(err, &secErr) {
 		// Report the secret key only when the apikey itself was good.
@@ -95,10 +102,7 @@ func validationError(r *http.Request, err error) *apiError {
 	if !errors.As(err, &reqErr) {
 		return newError(errcode.InternalError, "validation failed: %v", err)
 	}
-	var tooLarge *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooLarge):
-		return &apiError{status: http.StatusRequestEntityTooLarge, code: errcode.LimitExceeded, message: "request body is larger than the limit"}
 	case errors.Is(err, openapi3filter.ErrInvalidRequired):
 		return newError(errcode.MissingArgument, "request body is required")
 	// kin-openapi reports an undeclared media type only in the reason text.

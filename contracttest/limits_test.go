@@ -1,0 +1,84 @@
+package contracttest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/contracttest"
+	"github.com/gbkit/gameball-go/mockserver"
+)
+
+// TestBodyTooLarge sends every operation that takes a body more than the
+// mock accepts: 413 with Gameball's error object, documented.
+func TestBodyTooLarge(t *testing.T) {
+	tr, err := contracttest.NewTransport(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	covering(tr)
+	c, err := client.NewClientWithResponses(mock.url,
+		client.WithHTTPClient(&http.Client{Transport: tr, Timeout: 30 * time.Second}),
+		client.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+			req.Header.Set("apikey", mock.apiKey)
+			req.Header.Set("secretkey", mock.secretKey)
+			return nil
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Valid JSON, so only its size is wrong.
+	huge := []byte(`{"customerId":"` + string(bytes.Repeat([]byte("x"), mockserver.DefaultMaxBodyBytes)) + `"}`)
+	ctx := contracttest.DeliberatelyInvalid(context.Background())
+	sends := map[string]func() (interface {
+		StatusCode() int
+		GetBody() []byte
+	}, error){
+		"rewardCashback": func() (interface {
+			StatusCode() int
+			GetBody() []byte
+		}, error) {
+			return c.RewardCashbackWithBodyWithResponse(ctx, "application/json", bytes.NewReader(huge))
+		},
+		"rewardCashbackBatch": func() (interface {
+			StatusCode() int
+			GetBody() []byte
+		}, error) {
+			return c.RewardCashbackBatchWithBodyWithResponse(ctx, "application/json", bytes.NewReader(huge))
+		},
+		"calculatePaymentCashback": func() (interface {
+			StatusCode() int
+			GetBody() []byte
+		}, error) {
+			return c.CalculatePaymentCashbackWithBodyWithResponse(ctx, "application/json", bytes.NewReader(huge))
+		},
+		"adjustBalanceBatch": func() (interface {
+			StatusCode() int
+			GetBody() []byte
+		}, error) {
+			return c.AdjustBalanceBatchWithBodyWithResponse(ctx, "application/json", bytes.NewReader(huge))
+		},
+		"addManualTransaction": func() (interface {
+			StatusCode() int
+			GetBody() []byte
+		}, error) {
+			return c.AddManualTransactionWithBodyWithResponse(ctx, "application/json", bytes.NewReader(huge))
+		},
+	}
+	for op, send := range sends {
+		t.Run(op, func(t *testing.T) {
+			res, err := send()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var e client.GameballError
+			if err := json.Unmarshal(res.GetBody(), &e); err != nil || res.StatusCode() != http.StatusRequestEntityTooLarge || e.Code != 3011 {
+				t.Errorf("got %d %s, want 413 with code 3011", res.StatusCode(), res.GetBody())
+			}
+		})
+	}
+}
