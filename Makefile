@@ -4,7 +4,7 @@ GO ?= go
 # Files that carry a "Code generated ... DO NOT EDIT." header: what `go generate ./...` owns.
 GENERATED = grep -rlE '^(//|\#) Code generated .* DO NOT EDIT\.$$' --include='*.go' --include='*.yaml' . | sort
 
-.PHONY: all generate check-generate build test mock lint update-spec
+.PHONY: all generate check-generate build test mock lint update-spec drift-drill
 
 all: build
 
@@ -27,10 +27,16 @@ check-generate:
 build:
 	$(GO) build ./...
 
-## test: check-generate, go vet, and every test with the race detector
+## test: check-generate, go vet, every test with the race detector, and the drift drill
 test: check-generate
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	$(MAKE) -s drift-drill
+
+## drift-drill: change copies of the repository as Gameball might change its documents, and
+## check that each change is caught by its named mechanism
+drift-drill:
+	$(GO) run ./internal/cmd/driftdrill
 
 ## mock: run the mock server on 127.0.0.1:8741 with the embedded default configuration
 mock:

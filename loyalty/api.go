@@ -131,6 +131,10 @@ const (
 	BatchFailed     BatchState = "failed"
 )
 
+// BatchStates is every state a batch job can be in, in lifecycle order. The
+// contract tests hold it equal to the spec's enum of batch statuses.
+var BatchStates = []BatchState{BatchPending, BatchProcessing, BatchCompleted, BatchFailed}
+
 // BatchStatus is a snapshot of a batch job.
 type BatchStatus struct {
 	ID             int64
