@@ -1,80 +1,98 @@
 // Package client is a typed Go client for Gameball's v4.0 cashback and points
 // API, generated from Gameball's own documents (see spec/ in the module).
 //
-// New returns a Client that sends the account's keys as each operation
-// requires: the apikey header everywhere, the secretkey header only where the
-// operation's documented security asks for it. Raw gives the generated client
-// for full control over every documented response.
+// New returns a Client for one account. Its methods named after the
+// operations (RewardCashback, GetCustomerBalance, ...) return the decoded
+// answer or an error, so the common path is one call:
+//
+//	c, err := client.New(apiKey, secretKey)
+//	res, err := c.RewardCashback(ctx, client.RewardCashbackRequest{...})
+//
+// Every request, from those methods and from Raw's generated client alike,
+// goes through one pipeline:
+//
+//   - keys: the apikey header everywhere, the secretkey header only where the
+//     operation's documented security asks for it (everywhere with
+//     HighSecurity), read from a table generated from the spec;
+//   - retries: network errors, 429 and 5xx are retried with exponential
+//     backoff and full jitter, obeying Retry-After, within RetryPolicy's
+//     bounds, and only where the generated table says a replay is safe;
+//   - logging: one debug line per attempt and a warning per retry, never a
+//     key.
+//
+// Refusals are *APIError values; errors.Is tells the cases apart
+// (ErrDuplicateTransaction, ErrInsufficientBalance, ErrRateLimited, ...).
+// A retried write whose earlier attempt was applied ends in ErrAlreadyApplied
+// rather than in a confusing duplicate error. SubmitCashbackRewards,
+// SubmitBalanceAdjustments and WaitForBatches run any number of items as
+// batch jobs of at most 1,000.
 package client
 
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
+	"time"
 )
 
 // DefaultBaseURL is Gameball's production API.
 const DefaultBaseURL = "https://api.gameball.co"
 
-// Client is a Gameball API client for one account.
+// DefaultTimeout bounds one attempt of a call (sending, waiting, reading the
+// answer) unless Timeout says otherwise. A 1,000-item batch is answered with a
+// job id at once, so no operation here legitimately takes long.
+const DefaultTimeout = 30 * time.Second
+
+// Client is a Gameball API client for one account. It is safe for concurrent
+// use.
 type Client struct {
 	raw          *ClientWithResponses
 	baseURL      *url.URL
+	server       string // baseURL with a trailing slash, as the generated request builders want it
 	apiKey       string
 	secretKey    string
 	highSecurity bool
 	httpClient   *http.Client
-}
+	timeout      time.Duration
+	userAgent    string
+	log          *slog.Logger
+	retry        RetryPolicy
+	pollFirst    time.Duration // first wait between two batch status polls
+	pollMax      time.Duration // longest wait between two polls
 
-// Option configures a Client.
-type Option func(*Client) error
-
-// BaseURL points the client at another server: a staging proxy, or the
-// gameball-go mock server (http://127.0.0.1:8741).
-func BaseURL(baseURL string) Option {
-	return func(c *Client) error {
-		u, err := url.Parse(strings.TrimSuffix(baseURL, "/"))
-		if err != nil {
-			return err
-		}
-		if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-			return errors.New("client: base URL must be an absolute http(s) URL")
-		}
-		c.baseURL = u
-		return nil
-	}
-}
-
-// HTTPClient sends requests with hc instead of http.DefaultClient.
-func HTTPClient(hc *http.Client) Option {
-	return func(c *Client) error {
-		if hc == nil {
-			return errors.New("client: nil *http.Client")
-		}
-		c.httpClient = hc
-		return nil
-	}
-}
-
-// HighSecurity sends the secretkey header with every call, as accounts in
-// Gameball's high security mode require.
-func HighSecurity() Option {
-	return func(c *Client) error {
-		c.highSecurity = true
-		return nil
-	}
+	// Seams, so tests assert delays exactly instead of measuring them.
+	sleep  func(ctx context.Context, d time.Duration) error
+	jitter func(ceiling time.Duration) time.Duration // uniform in [0, ceiling]
+	now    func() time.Time
 }
 
 // New returns a client for the account with apiKey and secretKey. The secret
 // key may be empty when only apikey operations are called (payment cashback
 // calculation); operations that need it then fail at Gameball with 401.
+//
+// Without options the client talks to DefaultBaseURL through
+// http.DefaultClient, bounds each attempt by DefaultTimeout, retries as
+// DefaultRetryPolicy says and logs nothing.
 func New(apiKey, secretKey string, opts ...Option) (*Client, error) {
 	if apiKey == "" {
 		return nil, errors.New("client: apiKey is required")
 	}
-	c := &Client{apiKey: apiKey, secretKey: secretKey, httpClient: http.DefaultClient}
+	c := &Client{
+		apiKey:     apiKey,
+		secretKey:  secretKey,
+		httpClient: http.DefaultClient,
+		timeout:    DefaultTimeout,
+		userAgent:  "gameball-go/" + Version(),
+		log:        slog.New(slog.DiscardHandler),
+		retry:      DefaultRetryPolicy(),
+		pollFirst:  500 * time.Millisecond,
+		pollMax:    10 * time.Second,
+		sleep:      sleepContext,
+		jitter:     fullJitter,
+		now:        time.Now,
+	}
 	if err := BaseURL(DefaultBaseURL)(c); err != nil {
 		return nil, err
 	}
@@ -83,9 +101,10 @@ func New(apiKey, secretKey string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	raw, err := NewClientWithResponses(c.baseURL.String(),
-		WithHTTPClient(c.httpClient),
-		WithRequestEditorFn(c.addKeys))
+	c.server = c.baseURL.String() + "/"
+	// The generated client sends through the same pipeline as the
+	// convenience methods: keys, retries and logging live in one place.
+	raw, err := NewClientWithResponses(c.server, WithHTTPClient(doer{c}))
 	if err != nil {
 		return nil, err
 	}
@@ -93,19 +112,10 @@ func New(apiKey, secretKey string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// Raw is the generated client, sending the same keys: every documented
-// response of every operation, decoded by status.
+// Raw is the generated client, sending through the same pipeline (keys,
+// retries, logging): every documented response of every operation, decoded
+// by status, for callers who want full control. Its answers are responses,
+// not *APIError values, so what only the convenience methods know (that a
+// duplicate met the call's own earlier attempt: ErrAlreadyApplied) is not
+// reported through it.
 func (c *Client) Raw() *ClientWithResponses { return c.raw }
-
-// addKeys sets the key headers the request's operation requires.
-func (c *Client) addKeys(_ context.Context, req *http.Request) error {
-	op, known := operationFor(req.Method, strings.TrimPrefix(req.URL.Path, c.baseURL.Path))
-	// An unknown operation gets both keys: better a key too many than a 401.
-	if !known || op.needs("apikey") {
-		req.Header.Set("apikey", c.apiKey)
-	}
-	if c.secretKey != "" && (!known || c.highSecurity || op.needs("secretkey")) {
-		req.Header.Set("secretkey", c.secretKey)
-	}
-	return nil
-}

@@ -118,10 +118,62 @@ func TestNewRefuses(t *testing.T) {
 		{"a relative base URL", "k", []client.Option{client.BaseURL("/api")}},
 		{"a base URL that is not http", "k", []client.Option{client.BaseURL("ftp://example.com")}},
 		{"a nil http client", "k", []client.Option{client.HTTPClient(nil)}},
+		{"a negative timeout", "k", []client.Option{client.Timeout(-time.Second)}},
+		{"an empty user agent", "k", []client.Option{client.UserAgent(" ")}},
+		{"a user agent of two lines", "k", []client.Option{client.UserAgent("a\r\nX-Evil: 1")}},
+		{"batch polling that never waits", "k", []client.Option{client.BatchPolling(0, time.Second)}},
+		{"batch polling with longest below first", "k", []client.Option{client.BatchPolling(time.Second, time.Millisecond)}},
 	}
 	for _, c := range cases {
 		if _, err := client.New(c.key, "s", c.opts...); err == nil {
 			t.Errorf("%s: New succeeded", c.name)
 		}
+	}
+}
+
+// TestKeyHeadersOfConvenienceMethods: the methods named after the
+// operations send the same keys: the secretkey everywhere but the payment
+// cashback calculation (Gameball's documents), everywhere in high security
+// mode; and the User-Agent names the client, after the application.
+func TestKeyHeadersOfConvenienceMethods(t *testing.T) {
+	for _, mode := range []struct {
+		name string
+		opts []client.Option
+		all  bool
+		ua   string
+	}{
+		{"normal", nil, false, "gameball-go/" + client.Version()},
+		{"high security", []client.Option{client.HighSecurity(), client.UserAgent("shop/2.1")}, true, "shop/2.1 gameball-go/" + client.Version()},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			srv, url := serve(t, ok(`{"jobId":1}`))
+			c := newClient(t, url+"/proxy", &waits{}, mode.opts...)
+			for op, do := range calls {
+				if err := do(context.Background(), c); err != nil {
+					t.Fatalf("%s: %v", op, err)
+				}
+			}
+			for _, r := range srv.seen() {
+				if !strings.HasPrefix(r.path, "/proxy/") {
+					t.Errorf("%s was not sent below the base URL's path", route(r))
+				}
+				want := testSecretKey
+				if route(r) == routes["calculatePaymentCashback"] && !mode.all {
+					want = ""
+				}
+				if got := r.header.Get("secretkey"); got != want {
+					t.Errorf("%s: secretkey %q, want %q", route(r), got, want)
+				}
+				if got := r.header.Get("apikey"); got != testAPIKey {
+					t.Errorf("%s: apikey %q", route(r), got)
+				}
+				if got := r.header.Get("User-Agent"); got != mode.ua {
+					t.Errorf("%s: User-Agent %q, want %q", route(r), got, mode.ua)
+				}
+			}
+			if n := len(srv.seen()); n != len(calls) {
+				t.Errorf("%d requests for %d calls", n, len(calls))
+			}
+		})
 	}
 }

@@ -3,14 +3,70 @@
 package client
 
 // operations is every operation of the spec with the key headers its
-// security requires, sorted by operationId.
+// security requires and whether a replay is safe, sorted by operationId.
 var operations = []operation{
-	{ID: "addManualTransaction", Method: "POST", Path: "/api/v4.0/integrations/transactions/manual", Headers: []string{"apikey", "secretkey"}},
-	{ID: "adjustBalanceBatch", Method: "POST", Path: "/api/v4.0/integrations/batch/balance-adjustment", Headers: []string{"apikey", "secretkey"}},
-	{ID: "calculatePaymentCashback", Method: "POST", Path: "/api/v4.0/integrations/payments/cashback", Headers: []string{"apikey"}},
-	{ID: "getBatchStatus", Method: "GET", Path: "/api/v4.0/integrations/batches/{batchId}/status", Headers: []string{"apikey", "secretkey"}},
-	{ID: "getCustomerBalance", Method: "GET", Path: "/api/v4.0/integrations/customers/{customerId}/balance", Headers: []string{"apikey", "secretkey"}},
-	{ID: "rewardCashback", Method: "POST", Path: "/api/v4.0/integrations/transactions/cashback", Headers: []string{"apikey", "secretkey"}},
-	{ID: "rewardCashbackBatch", Method: "POST", Path: "/api/v4.0/integrations/batch/cashback", Headers: []string{"apikey", "secretkey"}},
-	{ID: "stopBatch", Method: "POST", Path: "/api/v4.0/integrations/batches/{batchId}/stop", Headers: []string{"apikey", "secretkey"}},
+	{
+		ID:         "addManualTransaction",
+		Method:     "POST",
+		Path:       "/api/v4.0/integrations/transactions/manual",
+		Headers:    []string{"apikey", "secretkey"},
+		ReplaySafe: true,
+		Replay:     "the body requires a transactionId: Gameball refuses a replay with 9004",
+	},
+	{
+		ID:         "adjustBalanceBatch",
+		Method:     "POST",
+		Path:       "/api/v4.0/integrations/batch/balance-adjustment",
+		Headers:    []string{"apikey", "secretkey"},
+		ReplaySafe: false,
+		Replay:     "a POST without a required transactionId: a replay could apply it twice",
+	},
+	{
+		ID:         "calculatePaymentCashback",
+		Method:     "POST",
+		Path:       "/api/v4.0/integrations/payments/cashback",
+		Headers:    []string{"apikey"},
+		ReplaySafe: true,
+		Replay:     "rule: computes the expected points and rewards nothing",
+	},
+	{
+		ID:         "getBatchStatus",
+		Method:     "GET",
+		Path:       "/api/v4.0/integrations/batches/{batchId}/status",
+		Headers:    []string{"apikey", "secretkey"},
+		ReplaySafe: true,
+		Replay:     "GET reads without changing anything",
+	},
+	{
+		ID:         "getCustomerBalance",
+		Method:     "GET",
+		Path:       "/api/v4.0/integrations/customers/{customerId}/balance",
+		Headers:    []string{"apikey", "secretkey"},
+		ReplaySafe: true,
+		Replay:     "GET reads without changing anything",
+	},
+	{
+		ID:         "rewardCashback",
+		Method:     "POST",
+		Path:       "/api/v4.0/integrations/transactions/cashback",
+		Headers:    []string{"apikey", "secretkey"},
+		ReplaySafe: true,
+		Replay:     "the body requires a transactionId: Gameball refuses a replay with 9004",
+	},
+	{
+		ID:         "rewardCashbackBatch",
+		Method:     "POST",
+		Path:       "/api/v4.0/integrations/batch/cashback",
+		Headers:    []string{"apikey", "secretkey"},
+		ReplaySafe: true,
+		Replay:     "every item requires a transactionId: Gameball refuses a replay with 9004",
+	},
+	{
+		ID:         "stopBatch",
+		Method:     "POST",
+		Path:       "/api/v4.0/integrations/batches/{batchId}/stop",
+		Headers:    []string{"apikey", "secretkey"},
+		ReplaySafe: true,
+		Replay:     "rule: stopping a job twice leaves it as stopping it once does",
+	},
 }

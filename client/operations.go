@@ -8,6 +8,11 @@ type operation struct {
 	Method  string
 	Path    string   // the spec's path template, e.g. /api/v4.0/integrations/batches/{batchId}/status
 	Headers []string // the key headers its security requires, lower case
+	// ReplaySafe says a second copy of the request cannot apply anything
+	// twice, so the client may retry it after the first may have reached
+	// Gameball; Replay says why, or why not.
+	ReplaySafe bool
+	Replay     string
 }
 
 // operationFor finds the operation a request targets. path is the request's

@@ -1,7 +1,11 @@
 // Command optable writes the client's table of operations from the bundled
-// spec: each operation's id, method, path template and which of Gameball's
-// key headers its security requires. oapi-codegen's client carries no
-// security information, and a hand-kept list would drift from the documents.
+// spec: each operation's id, method, path template, which of Gameball's key
+// headers its security requires, and whether sending it twice is safe (which
+// the client's retries obey). oapi-codegen's client carries neither, and a
+// hand-kept list would drift from the documents.
+//
+// A replay is safe when the spec shows it (see replay), or when replayRules,
+// below, says why for an operation the spec cannot tell about.
 //
 //	go run ./internal/cmd/optable -o client/operations.gen.go spec/gameball.bundle.yaml
 package main
@@ -22,6 +26,22 @@ import (
 type operation struct {
 	ID, Method, Path string
 	Headers          []string // key headers every security alternative requires
+	ReplaySafe       bool     // a second copy of the request cannot apply anything twice
+	Replay           string   // why (or why not)
+}
+
+// replayRules declares operations safe to replay that the spec cannot prove
+// safe (their bodies carry no transactionId), each with its reason. It is
+// kept small on purpose: a rule for an operation the spec does not have, or
+// for one the spec already proves safe, is an error, so a rule goes when
+// Gameball's documents change under it.
+var replayRules = map[string]string{
+	// The page says: "calculates the expected cashback points but does not
+	// perform any actual reward or action for the customer".
+	"calculatePaymentCashback": "rule: computes the expected points and rewards nothing",
+	// Stopping a job that has ended answers it unchanged, so a second stop
+	// is the first one's no-op.
+	"stopBatch": "rule: stopping a job twice leaves it as stopping it once does",
 }
 
 func main() {
@@ -43,7 +63,7 @@ func run(specPath, outPath, pkg string) error {
 	if err != nil {
 		return err
 	}
-	ops, err := operations(doc)
+	ops, err := operations(doc, replayRules)
 	if err != nil {
 		return err
 	}
@@ -58,8 +78,9 @@ func run(specPath, outPath, pkg string) error {
 	return os.WriteFile(outPath, src, 0o644)
 }
 
-func operations(doc *openapi3.T) ([]operation, error) {
+func operations(doc *openapi3.T, rules map[string]string) ([]operation, error) {
 	var ops []operation
+	ruled := map[string]bool{}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		for method, op := range doc.Paths.Value(path).Operations() {
 			security := doc.Security
@@ -70,7 +91,20 @@ func operations(doc *openapi3.T) ([]operation, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", method, path, err)
 			}
-			ops = append(ops, operation{ID: op.OperationID, Method: method, Path: path, Headers: headers})
+			safe, why := replay(method, op)
+			if rule, ok := rules[op.OperationID]; ok {
+				if safe {
+					return nil, fmt.Errorf("%s: the spec shows a replay is safe (%s); drop its replay rule", op.OperationID, why)
+				}
+				safe, why = true, rule
+				ruled[op.OperationID] = true
+			}
+			ops = append(ops, operation{ID: op.OperationID, Method: method, Path: path, Headers: headers, ReplaySafe: safe, Replay: why})
+		}
+	}
+	for id := range rules {
+		if !ruled[id] {
+			return nil, fmt.Errorf("a replay rule names %s, which the spec does not have", id)
 		}
 	}
 	slices.SortFunc(ops, func(a, b operation) int { return strings.Compare(a.ID, b.ID) })
@@ -103,15 +137,70 @@ func requiredHeaders(doc *openapi3.T, security openapi3.SecurityRequirements) ([
 	return common, nil
 }
 
+// replay reports whether the spec shows a second copy of op's request is
+// harmless: a read, or a write whose body requires a transactionId (for a
+// batch, in every item), which Gameball refuses to apply twice (9004).
+func replay(method string, op *openapi3.Operation) (bool, string) {
+	switch method {
+	case "GET", "HEAD", "OPTIONS":
+		return true, method + " reads without changing anything"
+	}
+	if op.RequestBody != nil && op.RequestBody.Value != nil {
+		if mt := op.RequestBody.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+			if where, ok := carriesTransactionID(mt.Schema.Value); ok {
+				return true, where + " requires a transactionId: Gameball refuses a replay with 9004"
+			}
+		}
+	}
+	return false, "a " + method + " without a required transactionId: a replay could apply it twice"
+}
+
+// carriesTransactionID reports whether every value of s requires a
+// transactionId: an object requiring one, a list of such objects, or a
+// wrapper object whose properties are all such lists (a batch). Anything
+// else, combinators included, is answered no: unsure means unsafe.
+func carriesTransactionID(s *openapi3.Schema) (string, bool) {
+	switch {
+	case s == nil:
+		return "", false
+	case slices.Contains(s.Required, "transactionId") && s.Properties["transactionId"] != nil:
+		return "the body", true
+	case s.Type.Is("array"):
+		if s.Items == nil {
+			return "", false
+		}
+		_, ok := carriesTransactionID(s.Items.Value)
+		return "every item", ok
+	case s.Type.Is("object") && len(s.Properties) > 0:
+		for _, p := range s.Properties {
+			if p.Value == nil || !p.Value.Type.Is("array") {
+				return "", false
+			}
+			if _, ok := carriesTransactionID(p.Value); !ok {
+				return "", false
+			}
+		}
+		return "every item", true
+	}
+	return "", false
+}
+
 var tmpl = template.Must(template.New("").Parse(`// Code generated by internal/cmd/optable from {{.Source}}. DO NOT EDIT.
 
 package {{.Package}}
 
 // operations is every operation of the spec with the key headers its
-// security requires, sorted by operationId.
+// security requires and whether a replay is safe, sorted by operationId.
 var operations = []operation{
 {{- range .Operations}}
-	{ID: {{printf "%q" .ID}}, Method: {{printf "%q" .Method}}, Path: {{printf "%q" .Path}}, Headers: []string{ {{- range $i, $h := .Headers}}{{if $i}}, {{end}}{{printf "%q" $h}}{{end -}} }},
+	{
+		ID:         {{printf "%q" .ID}},
+		Method:     {{printf "%q" .Method}},
+		Path:       {{printf "%q" .Path}},
+		Headers:    []string{ {{- range $i, $h := .Headers}}{{if $i}}, {{end}}{{printf "%q" $h}}{{end -}} },
+		ReplaySafe: {{.ReplaySafe}},
+		Replay:     {{printf "%q" .Replay}},
+	},
 {{- end}}
 }
 `))
