@@ -51,7 +51,10 @@ func Run(t *testing.T, target Target) *Transport {
 		hc:     &http.Client{Transport: tr, Timeout: 30 * time.Second},
 		run:    fmt.Sprintf("ct%x", time.Now().UnixNano()),
 	}
-	s.client, err = client.New(target.APIKey, target.SecretKey, client.BaseURL(target.BaseURL), client.HTTPClient(s.hc))
+	// No retries: the contract is about each exchange as it happens, and a
+	// retry would turn a violation into a confusing replay.
+	s.client, err = client.New(target.APIKey, target.SecretKey, client.BaseURL(target.BaseURL), client.HTTPClient(s.hc),
+		client.Retries(client.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}
