@@ -1,0 +1,146 @@
+package mockserver
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gbkit/gameball-go/internal/errcode"
+	"github.com/gbkit/gameball-go/mockserver/control"
+)
+
+// movableClock is a clock the control API can move: loyalty.ShiftedClock
+// (what gameball-mock runs on) and loyalty.FakeClock both are.
+type movableClock interface {
+	Set(time.Time)
+	Advance(time.Duration)
+}
+
+// offsetClock knows its offset from real time exactly (loyalty.ShiftedClock).
+type offsetClock interface {
+	Offset() time.Duration
+}
+
+var errClockFixed = &apiError{
+	status: 409, code: errcode.PreconditionFailed,
+	message: "this server's clock cannot be moved: the program embedding the mock chose a fixed clock (gameball-mock runs on a movable one)",
+}
+
+func (s *Server) movableClock() (movableClock, error) {
+	if c, ok := s.engine.Clock().(movableClock); ok {
+		return c, nil
+	}
+	return nil, errClockFixed
+}
+
+// clockOffset is how far the engine's clock is ahead of real time.
+func (s *Server) clockOffset() time.Duration {
+	if c, ok := s.engine.Clock().(offsetClock); ok {
+		return c.Offset()
+	}
+	return s.engine.Clock().Now().Sub(time.Now()).Round(time.Millisecond)
+}
+
+// setClockOffset makes the clock run offset ahead of real time.
+func (s *Server) setClockOffset(offset time.Duration) error {
+	c, err := s.movableClock()
+	if err != nil {
+		return err
+	}
+	if oc, ok := c.(offsetClock); ok {
+		c.Advance(offset - oc.Offset())
+	} else {
+		c.Set(time.Now().Add(offset))
+	}
+	s.watchers.notify()
+	return nil
+}
+
+func (s *Server) clockView() control.Clock {
+	now, real := s.engine.Clock().Now().UTC(), time.Now().UTC()
+	offset := s.clockOffset()
+	_, movable := s.engine.Clock().(movableClock)
+	return control.Clock{
+		Now: now, RealNow: real,
+		Offset: offset.String(), OffsetSeconds: offset.Seconds(),
+		Adjustable: movable,
+	}
+}
+
+// daysPrefix is the days of a duration like 3d or 1d12h, which Go's
+// time.ParseDuration does not read.
+var daysPrefix = regexp.MustCompile(`^([+-]?)(\d+)d(.*)$`)
+
+// parseDuration reads a Go duration with an optional leading number of days:
+// 72h, 30m, 3d, 1d12h, -2d.
+func parseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	m := daysPrefix.FindStringSubmatch(s)
+	if m == nil {
+		return time.ParseDuration(s)
+	}
+	days, err := strconv.ParseInt(m[2], 10, 64)
+	if err != nil || days > 100*366 {
+		return 0, fmt.Errorf("%q: too many days", s)
+	}
+	d := time.Duration(days) * 24 * time.Hour
+	if m[3] != "" {
+		rest, err := time.ParseDuration(m[3])
+		if err != nil || rest < 0 || strings.HasPrefix(m[3], "+") {
+			return 0, fmt.Errorf("%q is not a duration", s)
+		}
+		d += rest
+	}
+	if m[1] == "-" {
+		d = -d
+	}
+	return d, nil
+}
+
+// watchers are channels told, without blocking, when the clock moves; the
+// state file saves the clock's offset with the state.
+type watchers struct {
+	mu  sync.Mutex
+	chs []chan<- struct{}
+}
+
+func (w *watchers) add(ch chan<- struct{}) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.chs = append(w.chs, ch)
+}
+
+func (w *watchers) remove(ch chan<- struct{}) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.chs = slices.DeleteFunc(w.chs, func(c chan<- struct{}) bool { return c == ch })
+}
+
+func (w *watchers) notify() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, ch := range w.chs {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Notify makes the server send to ch, without blocking, after every change
+// of its state or its clock: the engine's changes (loyalty.Engine.Notify) and
+// the control API's clock moves.
+func (s *Server) Notify(ch chan<- struct{}) {
+	s.engine.Notify(ch)
+	s.watchers.add(ch)
+}
+
+// StopNotify undoes Notify(ch).
+func (s *Server) StopNotify(ch chan<- struct{}) {
+	s.engine.StopNotify(ch)
+	s.watchers.remove(ch)
+}

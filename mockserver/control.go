@@ -1,0 +1,423 @@
+package mockserver
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	middleware "github.com/oapi-codegen/nethttp-middleware"
+
+	"github.com/gbkit/gameball-go/internal/errcode"
+	"github.com/gbkit/gameball-go/loyalty"
+	"github.com/gbkit/gameball-go/mockserver/control"
+	"github.com/gbkit/gameball-go/mockserver/control/controlapi"
+	controlspec "github.com/gbkit/gameball-go/spec/control"
+)
+
+// AdminKeyHeader carries the admin key to the control API.
+const AdminKeyHeader = control.AdminKeyHeader
+
+var errAdminKey = newError(errcode.Unauthorized, AdminKeyHeader+" header is missing or wrong (this server was started with an admin key)")
+
+// newControl builds the control API: the generated routes over the
+// hand-written handlers, behind a validator of the control document that
+// also checks the admin key.
+func (s *Server) newControl() (*openapi3.T, http.Handler, error) {
+	doc, err := controlspec.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	strict := controlapi.NewStrictHandlerWithOptions(&controlHandlers{s: s}, nil, controlapi.StrictHTTPServerOptions{
+		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
+			writeError(w, r, newError(errcode.InvalidPayload, "%v", err))
+		},
+		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
+			writeError(w, r, asAPIError(err))
+		},
+	})
+	routes := controlapi.HandlerWithOptions(strict, controlapi.StdHTTPServerOptions{
+		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
+			writeError(w, r, newError(errcode.InvalidValue, "%v", err))
+		},
+	})
+	opts := openapi3filter.Options{
+		IncludeResponseStatus: true,
+		AuthenticationFunc:    s.authenticateAdmin,
+	}
+	validator := middleware.OapiRequestValidatorWithOptions(doc, &middleware.Options{
+		Options:               opts,
+		DoNotValidateServers:  true,
+		SilenceServersWarning: true,
+		ErrorHandlerWithOpts: func(_ context.Context, err error, w http.ResponseWriter, r *http.Request, _ middleware.ErrorHandlerOpts) {
+			var secErr *openapi3filter.SecurityRequirementsError
+			if errors.As(err, &secErr) {
+				writeError(w, r, errAdminKey)
+				return
+			}
+			var reqErr *openapi3filter.RequestError
+			if errors.As(err, &reqErr) && reqErr.Parameter != nil {
+				reason := reqErr.Reason
+				var schemaErr *openapi3.SchemaError
+				if errors.As(reqErr.Err, &schemaErr) {
+					reason = schemaErr.Reason
+				} else if reqErr.Err != nil {
+					reason = reqErr.Err.Error()
+				}
+				writeError(w, r, newError(errcode.InvalidValue, "%s parameter %s: %s", reqErr.Parameter.In, reqErr.Parameter.Name, reason))
+				return
+			}
+			writeError(w, r, validationError(r, err))
+		},
+	})
+	return doc, validator(routes), nil
+}
+
+// serveControl answers a control API request. The dashboard has a short
+// address too: /_mock and /_mock/ lead to it.
+func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/_mock", ControlPrefix:
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			http.Redirect(w, r, ControlPrefix+"ui", http.StatusFound)
+			return
+		}
+	case ControlPrefix + "ui":
+		// The page loads nothing from anywhere: say so to the browser.
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'")
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	s.control.ServeHTTP(w, r)
+}
+
+// authenticateAdmin checks the admin key, in constant time, when the server
+// has one.
+func (s *Server) authenticateAdmin(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	if s.adminKey == nil {
+		return nil
+	}
+	digest := sha256.Sum256([]byte(in.RequestValidationInput.Request.Header.Get(AdminKeyHeader)))
+	if subtle.ConstantTimeCompare(digest[:], s.adminKey[:]) != 1 {
+		return errAdminKey
+	}
+	return nil
+}
+
+// controlHandlers implements the generated control StrictServerInterface.
+type controlHandlers struct {
+	s *Server
+}
+
+var _ controlapi.StrictServerInterface = (*controlHandlers)(nil)
+
+func (h *controlHandlers) GetHealth(context.Context, controlapi.GetHealthRequestObject) (controlapi.GetHealthResponseObject, error) {
+	return controlapi.GetHealth200JSONResponse{Status: control.HealthOK}, nil
+}
+
+func (h *controlHandlers) GetReadiness(context.Context, controlapi.GetReadinessRequestObject) (controlapi.GetReadinessResponseObject, error) {
+	out := control.Readiness{Ready: h.s.ready.Load(), Accounts: len(h.s.engine.Accounts())}
+	if path := h.s.stateFile.Load(); path != nil {
+		out.StateFile = ptr(*path)
+	}
+	if !out.Ready {
+		return controlapi.GetReadiness503JSONResponse(out), nil
+	}
+	return controlapi.GetReadiness200JSONResponse(out), nil
+}
+
+func (h *controlHandlers) GetDashboard(context.Context, controlapi.GetDashboardRequestObject) (controlapi.GetDashboardResponseObject, error) {
+	return controlapi.GetDashboard200TexthtmlResponse{Body: bytes.NewReader(dashboardHTML), ContentLength: int64(len(dashboardHTML))}, nil
+}
+
+func (h *controlHandlers) Reset(_ context.Context, req controlapi.ResetRequestObject) (controlapi.ResetResponseObject, error) {
+	if name := req.Params.Account; name != nil {
+		a, err := h.s.account(*name)
+		if err != nil {
+			return nil, err
+		}
+		h.s.engine.Reset(a.Name())
+		return controlapi.Reset200JSONResponse{Accounts: []string{a.Name()}}, nil
+	}
+	out := controlapi.Reset200JSONResponse{Accounts: []string{}}
+	h.s.engine.Reset("")
+	for _, a := range h.s.engine.Accounts() {
+		out.Accounts = append(out.Accounts, a.Name())
+	}
+	if err := h.s.setClockOffset(0); err == nil {
+		out.Clock = true
+	}
+	out.Faults = h.s.faults.clear()
+	if h.s.journal != nil {
+		h.s.journal.clear()
+		out.Journal = true
+	}
+	return out, nil
+}
+
+func (h *controlHandlers) Seed(_ context.Context, req controlapi.SeedRequestObject) (controlapi.SeedResponseObject, error) {
+	body, err := requireBody(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	seeded, err := h.s.Seed(body)
+	if err != nil {
+		return nil, err
+	}
+	out := controlapi.Seed200JSONResponse{Customers: make([]control.SeededCustomer, 0, len(seeded))}
+	for _, c := range seeded {
+		out.Customers = append(out.Customers, control.SeededCustomer{Account: c.Account, Customer: customerView(c.Customer)})
+	}
+	return out, nil
+}
+
+func (h *controlHandlers) GetState(context.Context, controlapi.GetStateRequestObject) (controlapi.GetStateResponseObject, error) {
+	return stateResponse(h.s.DumpState()), nil
+}
+
+// stateResponse writes a SavedState as it is: the generated MockState has
+// the same JSON form (the control tests check it against the schema).
+type stateResponse SavedState
+
+func (r stateResponse) VisitGetStateResponse(w http.ResponseWriter) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	return json.NewEncoder(w).Encode(SavedState(r))
+}
+
+func (h *controlHandlers) PutState(_ context.Context, req controlapi.PutStateRequestObject) (controlapi.PutStateResponseObject, error) {
+	body, err := requireBody(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	var st SavedState
+	if err := convertJSON(body, &st); err != nil {
+		return nil, newError(errcode.InvalidValue, "state: %v", err)
+	}
+	if err := h.s.LoadState(st); err != nil {
+		return nil, err
+	}
+	return controlapi.PutState204Response{}, nil
+}
+
+func (h *controlHandlers) GetClock(context.Context, controlapi.GetClockRequestObject) (controlapi.GetClockResponseObject, error) {
+	return controlapi.GetClock200JSONResponse(h.s.clockView()), nil
+}
+
+func (h *controlHandlers) SetClock(_ context.Context, req controlapi.SetClockRequestObject) (controlapi.SetClockResponseObject, error) {
+	body, err := requireBody(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	c, err := h.s.movableClock()
+	if err != nil {
+		return nil, err
+	}
+	c.Set(body.Now)
+	h.s.watchers.notify()
+	return controlapi.SetClock200JSONResponse(h.s.clockView()), nil
+}
+
+func (h *controlHandlers) AdvanceClock(_ context.Context, req controlapi.AdvanceClockRequestObject) (controlapi.AdvanceClockResponseObject, error) {
+	body, err := requireBody(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	d, err := parseDuration(body.By)
+	if err != nil {
+		return nil, newError(errcode.InvalidValue, "by: %q is not a duration (72h, 30m, 3d, 1d12h, -1h)", body.By)
+	}
+	c, err := h.s.movableClock()
+	if err != nil {
+		return nil, err
+	}
+	c.Advance(d)
+	h.s.watchers.notify()
+	return controlapi.AdvanceClock200JSONResponse(h.s.clockView()), nil
+}
+
+func (h *controlHandlers) ResetClock(context.Context, controlapi.ResetClockRequestObject) (controlapi.ResetClockResponseObject, error) {
+	if err := h.s.setClockOffset(0); err != nil {
+		return nil, err
+	}
+	return controlapi.ResetClock200JSONResponse(h.s.clockView()), nil
+}
+
+func (h *controlHandlers) ListFaults(context.Context, controlapi.ListFaultsRequestObject) (controlapi.ListFaultsResponseObject, error) {
+	return controlapi.ListFaults200JSONResponse(h.s.faults.list()), nil
+}
+
+func (h *controlHandlers) CreateFault(_ context.Context, req controlapi.CreateFaultRequestObject) (controlapi.CreateFaultResponseObject, error) {
+	body, err := requireBody(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	if body.Account != nil {
+		if _, err := h.s.account(*body.Account); err != nil {
+			return nil, newError(errcode.InvalidValue, "account: %v", err)
+		}
+	}
+	rule, err := compileFault(body, h.s.operations)
+	if err != nil {
+		return nil, err
+	}
+	return controlapi.CreateFault201JSONResponse(h.s.faults.add(rule)), nil
+}
+
+func (h *controlHandlers) GetFault(_ context.Context, req controlapi.GetFaultRequestObject) (controlapi.GetFaultResponseObject, error) {
+	rule, ok := h.s.faults.get(req.Id)
+	if !ok {
+		return nil, errFaultNotFound(req.Id)
+	}
+	return controlapi.GetFault200JSONResponse(rule), nil
+}
+
+func (h *controlHandlers) DeleteFault(_ context.Context, req controlapi.DeleteFaultRequestObject) (controlapi.DeleteFaultResponseObject, error) {
+	if !h.s.faults.remove(req.Id) {
+		return nil, errFaultNotFound(req.Id)
+	}
+	return controlapi.DeleteFault204Response{}, nil
+}
+
+func (h *controlHandlers) ClearFaults(context.Context, controlapi.ClearFaultsRequestObject) (controlapi.ClearFaultsResponseObject, error) {
+	h.s.faults.clear()
+	return controlapi.ClearFaults204Response{}, nil
+}
+
+func errFaultNotFound(id string) *apiError {
+	return newError(errcode.NotFound, "fault rule %q not found", id)
+}
+
+func (h *controlHandlers) ListJournal(_ context.Context, req controlapi.ListJournalRequestObject) (controlapi.ListJournalResponseObject, error) {
+	if h.s.journal == nil {
+		return controlapi.ListJournal200JSONResponse{Entries: []control.JournalEntry{}}, nil
+	}
+	p := req.Params
+	f := journalFilter{
+		operation: deref(p.Operation), customerID: deref(p.CustomerId), account: deref(p.Account),
+		status: p.Status, limit: deref(p.Limit),
+	}
+	return controlapi.ListJournal200JSONResponse(h.s.journal.list(f, h.s.redact)), nil
+}
+
+func (h *controlHandlers) ClearJournal(context.Context, controlapi.ClearJournalRequestObject) (controlapi.ClearJournalResponseObject, error) {
+	if h.s.journal != nil {
+		h.s.journal.clear()
+	}
+	return controlapi.ClearJournal204Response{}, nil
+}
+
+func (h *controlHandlers) ListAccounts(context.Context, controlapi.ListAccountsRequestObject) (controlapi.ListAccountsResponseObject, error) {
+	out := controlapi.ListAccounts200JSONResponse{}
+	for _, a := range h.s.engine.Accounts() {
+		batches := a.Batches()
+		active := 0
+		for _, b := range batches {
+			if b.State == loyalty.BatchPending || b.State == loyalty.BatchProcessing {
+				active++
+			}
+		}
+		out = append(out, control.AccountSummary{Name: a.Name(), Customers: len(a.Customers()), Batches: len(batches), ActiveBatches: active})
+	}
+	return out, nil
+}
+
+func (h *controlHandlers) ListCustomers(_ context.Context, req controlapi.ListCustomersRequestObject) (controlapi.ListCustomersResponseObject, error) {
+	a, err := h.s.account(req.Account)
+	if err != nil {
+		return nil, err
+	}
+	out := controlapi.ListCustomers200JSONResponse{}
+	for _, c := range a.Customers() {
+		out = append(out, customerView(c))
+	}
+	return out, nil
+}
+
+func (h *controlHandlers) GetCustomer(_ context.Context, req controlapi.GetCustomerRequestObject) (controlapi.GetCustomerResponseObject, error) {
+	a, err := h.s.account(req.Account)
+	if err != nil {
+		return nil, err
+	}
+	ledger, err := a.Ledger(req.CustomerId)
+	if err != nil {
+		return nil, err
+	}
+	var view *loyalty.CustomerView
+	for _, c := range a.Customers() {
+		if c.ID == req.CustomerId || slices.Contains(c.Aliases, req.CustomerId) {
+			view = &c
+			break
+		}
+	}
+	if view == nil { // reset between the two reads
+		return nil, newError(errcode.CustomerNotFound, "customer %q not found", req.CustomerId)
+	}
+	out := controlapi.GetCustomer200JSONResponse{Customer: customerView(*view), Ledger: []control.LedgerEntry{}}
+	if err := convertJSON(ledger, &out.Ledger); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (h *controlHandlers) ListBatches(_ context.Context, req controlapi.ListBatchesRequestObject) (controlapi.ListBatchesResponseObject, error) {
+	a, err := h.s.account(req.Account)
+	if err != nil {
+		return nil, err
+	}
+	out := controlapi.ListBatches200JSONResponse{}
+	for _, b := range a.Batches() {
+		out = append(out, control.Batch{
+			Id: b.ID, Kind: control.BatchKind(b.Kind), State: control.BatchState(b.State),
+			TotalItems: b.TotalItems, ProcessedItems: b.ProcessedItems, FailedItems: b.FailedItems,
+			Progress: b.Progress(), Message: nonEmpty(b.Message), SubmittedAt: b.SubmittedAt,
+		})
+	}
+	return out, nil
+}
+
+// account finds a configured account by name (4004 with the names there are).
+func (s *Server) account(name string) (*loyalty.Account, error) {
+	if a, ok := s.engine.Account(name); ok {
+		return a, nil
+	}
+	var names []string
+	for _, a := range s.engine.Accounts() {
+		names = append(names, a.Name())
+	}
+	return nil, newError(errcode.NotFound, "account %q is not configured (accounts: %s)", name, strings.Join(names, ", "))
+}
+
+func customerView(c loyalty.CustomerView) control.Customer {
+	b := c.Balance
+	out := control.Customer{
+		Id: c.ID, Email: nonEmpty(c.Email), Mobile: nonEmpty(c.Mobile), Tier: nonEmpty(c.Tier),
+		Balance: control.Balance{
+			Total: b.TotalPoints, Available: b.AvailablePoints, Pending: b.PendingPoints, Earned: b.TotalEarnedPoints,
+			TotalValue: b.TotalValue, AvailableValue: b.AvailableValue, PendingValue: b.PendingValue,
+			Currency: b.Currency, PointsName: b.PointsName,
+		},
+	}
+	if len(c.Aliases) > 0 {
+		out.Aliases = ptr(slices.Clone(c.Aliases))
+	}
+	return out
+}
+
+// convertJSON copies between two types with the same JSON form (the engine's
+// records and the control API's models).
+func convertJSON(from, to any) error {
+	data, err := json.Marshal(from)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(to)
+}
