@@ -4,7 +4,7 @@ GO ?= go
 # Files that carry a "Code generated ... DO NOT EDIT." header: what `go generate ./...` owns.
 GENERATED = grep -rlE '^(//|\#) Code generated .* DO NOT EDIT\.$$' --include='*.go' --include='*.yaml' . | sort
 
-.PHONY: all generate check-generate build test mock lint update-spec drift-drill
+.PHONY: all generate check-generate build test e2e e2e-deps mock lint update-spec drift-drill bench load fuzz
 
 all: build
 
@@ -27,11 +27,28 @@ check-generate:
 build:
 	$(GO) build ./...
 
-## test: check-generate, go vet, every test with the race detector, and the drift drill
-test: check-generate
+## test: check-generate, go vet, every test with the race detector (the dashboard's browser test
+## included: Chromium is installed when absent, and its absence is a failure), and the drift drill
+test: check-generate e2e-deps
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	GAMEBALL_E2E_REQUIRE_BROWSER=1 $(GO) test -race -count=1 ./...
 	$(MAKE) -s drift-drill
+
+## e2e: only the dashboard's browser test, in headless Chromium (installed when absent)
+e2e: e2e-deps
+	GAMEBALL_E2E_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -v ./mockserver/e2e/
+
+## e2e-deps: install Chromium for the browser test when there is none (apt-get, as root or with
+## sudo); GAMEBALL_E2E_CHROMIUM names another browser binary to use instead
+e2e-deps:
+	@if [ -n "$$GAMEBALL_E2E_CHROMIUM" ] || command -v chromium >/dev/null 2>&1 || \
+		command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "e2e-deps: Chromium is missing and there is no apt-get: install Chromium, or set GAMEBALL_E2E_CHROMIUM"; exit 1; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; else \
+		echo "e2e-deps: Chromium is missing and installing it needs root: apt-get install chromium"; exit 1; fi; \
+	echo "e2e-deps: installing Chromium for the dashboard test (apt-get install chromium)"; \
+	$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
 ## drift-drill: change copies of the repository as Gameball might change its documents, and
 ## check that each change is caught by its named mechanism
@@ -41,6 +58,33 @@ drift-drill:
 ## mock: run the mock server on 127.0.0.1:8741 with the embedded default configuration
 mock:
 	$(GO) run ./mockserver/cmd/gameball-mock
+
+## bench: benchmarks of validation alone (spec) and of every operation end to end (mockserver),
+## BENCHCOUNT runs each (for medians: benchstat); see README "Performance"
+BENCHCOUNT ?= 6
+BENCHTIME ?= 1s
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) -benchtime $(BENCHTIME) ./spec ./mockserver
+
+## load: the mock server (bin/gameball-mock) under load on loopback, against a bare net/http
+## server in the same run: req/s, p50, p99, errors, ratio, start time and RSS
+LOAD_FLAGS ?= -c 32 -d 10s -rounds 3
+load:
+	$(GO) build -o bin/gameball-mock ./mockserver/cmd/gameball-mock
+	$(GO) run ./internal/cmd/load -mock bin/gameball-mock $(LOAD_FLAGS)
+
+## fuzz: every fuzz target of the mock server in turn, FUZZTIME each (make test runs only
+## their committed seed corpora)
+FUZZTIME ?= 10s
+fuzz:
+	@bin=$$(mktemp -d)/mockserver.test && \
+	$(GO) test -c -fuzz=. -o $$bin ./mockserver && \
+	cache=$$($(GO) env GOCACHE)/fuzz/github.com/gbkit/gameball-go/mockserver && \
+	for target in $$(cd mockserver && $$bin -test.list '^Fuzz'); do \
+		echo "== $$target ($(FUZZTIME))"; \
+		out=$$(cd mockserver && $$bin -test.run '^$$' -test.fuzz "^$$target\$$" -test.fuzztime $(FUZZTIME) -test.fuzzcachedir $$cache/$$target 2>&1); \
+		status=$$?; echo "$$out" | tail -2; [ $$status -eq 0 ] || { echo "$$out"; exit 1; }; \
+	done; rm -rf $$(dirname $$bin)
 
 ## lint: gofmt and go vet
 lint:

@@ -12,9 +12,18 @@ package gameball
 // 1. Merge the documents in spec/ into spec/gameball.bundle.yaml and apply spec/overlay.yaml.
 //go:generate go run ./internal/cmd/bundle spec
 
+// 1b. The validation document: the bundle as the equivalent OpenAPI 3.0.3 document, which the validators
+// use: kin-openapi validates 3.0 10 to 60 times faster than 3.1 (see package spec).
+//go:generate go run ./internal/cmd/bundle -openapi30 spec
+
 // 2. Models and client; strict server and routes, sharing the client's models.
 //go:generate go tool oapi-codegen -config client/oapi-codegen.yaml spec/gameball.bundle.yaml
 //go:generate go tool oapi-codegen -config mockserver/api/oapi-codegen.yaml spec/gameball.bundle.yaml
 
-// 3. The table of operations (method, path, keys) the client and the tests read.
+// 3. The mock server's control API, from its own document (spec/control): models and client;
+// strict server and routes, sharing those models.
+//go:generate go tool oapi-codegen -config mockserver/control/oapi-codegen.yaml spec/control/mock-control.yaml
+//go:generate go tool oapi-codegen -config mockserver/control/controlapi/oapi-codegen.yaml spec/control/mock-control.yaml
+
+// 4. The table of operations (method, path, key headers, replay safety) the client reads.
 //go:generate go run ./internal/cmd/optable -o client/operations.gen.go spec/gameball.bundle.yaml

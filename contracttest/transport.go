@@ -73,7 +73,9 @@ func NewTransport(base http.RoundTripper) (*Transport, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	doc, err := spec.Load()
+	// The validation document, as every validator of the spec: the bundle's
+	// equivalent OpenAPI 3.0.3 rendering (see package spec).
+	doc, err := spec.LoadForValidation()
 	if err != nil {
 		return nil, err
 	}

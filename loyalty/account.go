@@ -3,6 +3,7 @@ package loyalty
 import (
 	"crypto/sha256"
 	"crypto/subtle"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
@@ -33,23 +34,29 @@ type Account struct {
 type book struct {
 	lastGameballTransactionID int64
 	lastBatchID               int64
-	customers                 map[string]*CustomerRecord
+	customers                 map[string]*customer
 	batches                   map[int64]*BatchRecord
+	program                   *Program
+	notes                     notes
+	ids                       idArena
+	exact                     map[int64]LedgerEntry // by gameballTransactionId; see entry
 
-	aliases            map[string]string   // alias customerId → profile id
-	byEmail            map[string]string   // normalised email → profile id
-	byMobile           map[string]string   // normalised mobile → profile id
-	usedTransactionIDs map[string]struct{} // every transactionId in the ledger
+	aliases            map[string]string // alias customerId → profile id
+	byEmail            map[string]string // normalised email → profile id
+	byMobile           map[string]string // normalised mobile → profile id
+	usedTransactionIDs idSet             // every transactionId in the ledger
 }
 
-func newBook() *book {
+func newBook(p *Program) *book {
 	return &book{
-		customers:          map[string]*CustomerRecord{},
+		program:            p,
+		exact:              map[int64]LedgerEntry{},
+		customers:          map[string]*customer{},
 		batches:            map[int64]*BatchRecord{},
 		aliases:            map[string]string{},
 		byEmail:            map[string]string{},
 		byMobile:           map[string]string{},
-		usedTransactionIDs: map[string]struct{}{},
+		usedTransactionIDs: idSet{seed: maphash.MakeSeed(), other: map[string]struct{}{}},
 	}
 }
 
@@ -60,7 +67,7 @@ func newAccount(e *Engine, c AccountConfig) *Account {
 		apiKeyDigest:    sha256.Sum256([]byte(c.APIKey)),
 		secretKeyDigest: sha256.Sum256([]byte(c.SecretKey)),
 		wake:            make(chan struct{}, 1),
-		book:            newBook(),
+		book:            newBook(&e.program),
 	}
 }
 
@@ -90,7 +97,7 @@ func (a *Account) wakeWorker() {
 // in the order documented on MergeNone: a merging contact's profile, then an
 // alias's profile, then the customerId's own (rec is nil when it is new).
 // makeAlias says the customerId should become an alias of target.
-func (b *book) resolve(mode, customerID, email, mobile string) (target string, rec *CustomerRecord, makeAlias bool) {
+func (b *book) resolve(mode, customerID, email, mobile string) (target string, rec *customer, makeAlias bool) {
 	var index map[string]string
 	var key string
 	switch mode {
@@ -113,7 +120,7 @@ func (b *book) resolve(mode, customerID, email, mobile string) (target string, r
 }
 
 // lookup finds a profile by its id or an alias; nil if there is none.
-func (b *book) lookup(customerID string) *CustomerRecord {
+func (b *book) lookup(customerID string) *customer {
 	if id, ok := b.aliases[customerID]; ok {
 		return b.customers[id]
 	}
@@ -124,10 +131,10 @@ func (b *book) lookup(customerID string) *CustomerRecord {
 // the alias. A profile keeps the first email and mobile it is given: a later
 // request with other contacts changes nothing, so one profile never answers to
 // two merging keys.
-func (b *book) profile(target, requestID string, makeAlias bool, email, mobile string) *CustomerRecord {
+func (b *book) profile(target, requestID string, makeAlias bool, email, mobile string) *customer {
 	rec, ok := b.customers[target]
 	if !ok {
-		rec = &CustomerRecord{ID: target, Ledger: []LedgerEntry{}}
+		rec = &customer{ID: target}
 		b.customers[target] = rec
 	}
 	if makeAlias {
@@ -156,19 +163,15 @@ func (b *book) indexContact(index map[string]string, key, id string) {
 
 // record appends an entry to a customer's ledger with the account's next
 // gameballTransactionId and marks its transactionId used.
-func (b *book) record(rec *CustomerRecord, e LedgerEntry) LedgerEntry {
+func (b *book) record(rec *customer, e LedgerEntry) LedgerEntry {
 	b.lastGameballTransactionID++
 	e.GameballTransactionID = b.lastGameballTransactionID
-	rec.Ledger = append(rec.Ledger, e)
-	if e.TransactionID != "" {
-		b.usedTransactionIDs[e.TransactionID] = struct{}{}
-	}
+	b.add(rec, e)
 	return e
 }
 
 func (b *book) transactionUsed(id string) bool {
-	_, used := b.usedTransactionIDs[id]
-	return used
+	return b.usedTransactionIDs.has(&b.ids, id)
 }
 
 func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
@@ -177,14 +180,14 @@ func mobileKey(mobile string) string { return strings.TrimSpace(mobile) }
 
 // tierOf is the customer's tier: the one given explicitly, else the highest
 // earned by lifetime points; "" for no customer or no tier reached.
-func (a *Account) tierOf(rec *CustomerRecord) string {
+func (a *Account) tierOf(rec *customer) string {
 	if rec == nil {
 		return ""
 	}
 	if rec.Tier != "" {
 		return rec.Tier
 	}
-	return a.program().tierFor(earnedPoints(rec.Ledger))
+	return a.program().tierFor(rec.earned)
 }
 
 // CustomerView is a customer as the dashboard shows it.
@@ -211,14 +214,14 @@ func (a *Account) Customers() []CustomerView {
 	return out
 }
 
-func (a *Account) view(rec *CustomerRecord, now time.Time) CustomerView {
+func (a *Account) view(rec *customer, now time.Time) CustomerView {
 	return CustomerView{
 		ID:      rec.ID,
 		Email:   rec.Email,
 		Mobile:  rec.Mobile,
 		Tier:    a.tierOf(rec),
 		Aliases: slices.Clone(rec.Aliases),
-		Balance: a.program().balance(rec, now),
+		Balance: a.book.balance(rec, now),
 	}
 }
 
@@ -230,53 +233,48 @@ func (a *Account) Ledger(customerID string) ([]LedgerEntry, error) {
 	if rec == nil {
 		return nil, refuse(errcode.CustomerNotFound, "customer %q not found", customerID)
 	}
-	return slices.Clone(rec.Ledger), nil
+	return a.book.entries(rec), nil
 }
 
-// CustomerSeed is a fixture customer for SeedCustomer.
+// CustomerSeed is a fixture customer for SeedCustomer and Engine.Seed.
 type CustomerSeed struct {
 	ID     string
 	Email  string
 	Mobile string
 	Tier   string // a configured tier to pin the customer to; empty: earned by points
 	Points int64  // an opening balance, available at once; 0 for none
+	// Ledger is recorded after the opening balance, in order.
+	Ledger []SeedEntry
 }
 
-// SeedCustomer creates a customer for a fixture: with a pinned tier and an
+// SeedEntry is a fixture ledger entry.
+type SeedEntry struct {
+	Kind          EntryKind // cashback, manual or adjustment
+	TransactionID string    // required for cashback and manual; unused in the account
+	Points        int64     // positive earns, negative deducts; not 0
+	Time          time.Time // the transaction's time; zero: now
+	AvailableAt   time.Time // zero: Time; later than now keeps the points pending
+	Reason        string
+	Username      string
+}
+
+// SeedCustomer creates a customer for a fixture: with a pinned tier, an
 // opening balance (an adjustment entry with reason "opening balance", which
-// counts toward lifetime earned points). It refuses a customerId that exists
-// (as a profile or an alias), an unknown tier, negative points, and, under
-// channel merging, a contact that belongs to another profile.
+// counts toward lifetime earned points) and ledger entries. It refuses, and
+// then changes nothing, a customerId that exists (as a profile or an alias),
+// an unknown tier, negative points, an entry of an unknown kind, of 0 points,
+// without a transactionId where one is needed, with a transactionId in use,
+// or available before its time, and, under channel merging, a contact that
+// belongs to another profile.
 func (a *Account) SeedCustomer(s CustomerSeed) (CustomerView, error) {
-	p := a.program()
-	switch {
-	case s.ID == "":
-		return CustomerView{}, refuse(errcode.MissingArgument, "customerId is required")
-	case s.Tier != "" && !hasTier(p, s.Tier):
-		return CustomerView{}, refuse(errcode.InvalidValue, "tier %q is not one of the program's tiers", s.Tier)
-	case s.Points < 0 || s.Points > maxPoints:
-		return CustomerView{}, refuse(errcode.InvalidValue, "points must be 0 to %d, got %d", int64(maxPoints), s.Points)
-	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	b := a.book
-	if b.lookup(s.ID) != nil {
-		return CustomerView{}, refuse(errcode.InvalidValue, "customer %q already exists", s.ID)
-	}
-	if target, _, _ := b.resolve(p.ChannelMerging, s.ID, s.Email, s.Mobile); target != s.ID {
-		return CustomerView{}, refuse(errcode.InvalidValue,
-			"the %s of customer %q already belongs to customer %q, and channel merging by %s needs it to name one profile",
-			p.ChannelMerging, s.ID, target, p.ChannelMerging)
-	}
 	now := a.now()
-	rec := b.profile(s.ID, s.ID, false, s.Email, s.Mobile)
-	rec.Tier = s.Tier
-	if s.Points > 0 {
-		b.record(rec, LedgerEntry{
-			Kind: EntryAdjustment, Points: s.Points, Amount: p.value(s.Points),
-			Time: now, RecordedAt: now, AvailableAt: now, Reason: "opening balance",
-		})
+	rec, err := seedInto(a.book, a.program(), s, now)
+	if err != nil {
+		return CustomerView{}, err
 	}
+	a.engine.changed()
 	return a.view(rec, now), nil
 }
 

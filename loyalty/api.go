@@ -143,6 +143,8 @@ type BatchStatus struct {
 	ProcessedItems int
 	FailedItems    int
 	Message        string
+	Kind           BatchKind
+	SubmittedAt    time.Time
 	Results        []BatchItemResult
 	Errors         []BatchItemError
 }

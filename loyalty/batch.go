@@ -57,6 +57,7 @@ func (a *Account) submit(kind BatchKind, items []BatchItem) (int64, error) {
 	b.lastBatchID++
 	id := b.lastBatchID
 	b.batches[id] = &BatchRecord{ID: id, Kind: kind, State: BatchPending, SubmittedAt: a.now(), Items: items}
+	a.engine.changed()
 	a.mu.Unlock()
 	a.wakeWorker()
 	return id, nil
@@ -88,6 +89,7 @@ func (a *Account) StopBatch(id int64) (BatchStatus, error) {
 	if r.State == BatchPending || r.State == BatchProcessing {
 		r.State = BatchFailed
 		r.Message = fmt.Sprintf("stopped after %d of %d items", len(r.Outcomes), len(r.Items))
+		a.engine.changed()
 		a.wakeWorker() // cut a pause between items short
 		return r.status(), nil
 	}
@@ -122,6 +124,8 @@ func (r *BatchRecord) status() BatchStatus {
 		TotalItems:     len(r.Items),
 		ProcessedItems: len(r.Outcomes),
 		Message:        r.Message,
+		Kind:           r.Kind,
+		SubmittedAt:    r.SubmittedAt,
 		Results:        []BatchItemResult{},
 		Errors:         []BatchItemError{},
 	}
@@ -180,6 +184,7 @@ func (a *Account) startNextBatch() (*book, int64, bool) {
 		return nil, 0, false
 	}
 	next.State = BatchProcessing
+	a.engine.changed()
 	return a.book, next.ID, true
 }
 
@@ -208,6 +213,7 @@ func (a *Account) processNextItem(b *book, id int64) bool {
 	}
 	item := r.Items[len(r.Outcomes)]
 	r.Outcomes = append(r.Outcomes, a.applyItem(r.Kind, item, a.now(), id))
+	defer a.engine.changed() // after the state below, still under the lock
 	if len(r.Outcomes) < len(r.Items) {
 		return true
 	}

@@ -38,6 +38,7 @@ func (a *Account) RewardCashback(c Cashback) (CashbackResult, error) {
 	if err != nil {
 		return CashbackResult{}, err
 	}
+	a.engine.changed()
 	return result, nil
 }
 

@@ -19,6 +19,8 @@ type Engine struct {
 	done      chan struct{}
 	closeOnce sync.Once
 	workers   sync.WaitGroup
+
+	changes changes
 }
 
 // closeTimeout bounds how long Close waits for batch workers. A worker only
@@ -99,6 +101,9 @@ func (e *Engine) Authenticate(apiKey string) (*Account, bool) {
 	return e.accounts[found], true
 }
 
+// Clock is the clock the engine reads time from.
+func (e *Engine) Clock() Clock { return e.clock }
+
 // Program is a copy of the loyalty program the engine runs.
 func (e *Engine) Program() Program { return cloneProgram(e.program) }
 
@@ -124,7 +129,8 @@ func (e *Engine) Reset(account string) {
 			continue
 		}
 		a.mu.Lock()
-		a.book = newBook()
+		a.book = newBook(&e.program)
+		e.changed()
 		a.mu.Unlock()
 		a.wakeWorker()
 	}

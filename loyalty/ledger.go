@@ -21,7 +21,7 @@ func (a *Account) Balance(customerID string) (Balance, error) {
 	if rec == nil {
 		return Balance{}, refuse(errcode.CustomerNotFound, "customer %q not found", customerID)
 	}
-	return a.program().balance(rec, a.now()), nil
+	return a.book.balance(rec, a.now()), nil
 }
 
 // balance sums a ledger at now:
@@ -29,14 +29,15 @@ func (a *Account) Balance(customerID string) (Balance, error) {
 //   - available: matured entries, less any expired points (see standing);
 //   - total: available + pending;
 //   - earned: every positive entry, pending or not, expired or not.
-func (p *Program) balance(rec *CustomerRecord, now time.Time) Balance {
-	s := p.standing(rec.Ledger, now)
+func (bk *book) balance(rec *customer, now time.Time) Balance {
+	p := bk.program
+	s := bk.standing(rec, now)
 	b := Balance{
 		CustomerID:         rec.ID,
 		AvailablePoints:    s.available,
 		PendingPoints:      s.pending,
 		TotalPoints:        s.available + s.pending,
-		TotalEarnedPoints:  earnedPoints(rec.Ledger),
+		TotalEarnedPoints:  rec.earned,
 		Currency:           p.Currency,
 		PointsName:         p.PointsName,
 		NextExpiringPoints: s.nextExpiring,
@@ -52,21 +53,18 @@ func (p *Program) balance(rec *CustomerRecord, now time.Time) Balance {
 	return b
 }
 
-func earnedPoints(ledger []LedgerEntry) int64 {
-	var earned int64
-	for _, e := range ledger {
-		if e.Points > 0 {
-			earned += e.Points
-		}
-	}
-	return earned
-}
-
 // standing is a ledger's points at one instant.
 type standing struct {
 	available, pending int64
 	nextExpiring       int64     // points of the earliest-expiring lot(s)
 	nextExpiry         time.Time // when they expire
+}
+
+// movement is what standing needs of a ledger entry.
+type movement struct {
+	AvailableAt           time.Time
+	GameballTransactionID int64
+	Points                int64
 }
 
 // lot is points that became available together and expire together.
@@ -86,17 +84,20 @@ type lot struct {
 // never runs short. A state where it does (after the clock was moved back, or
 // a hand-edited snapshot) carries the shortfall as a debt that later lots pay
 // off, and available may show negative: the ledger is reported, not repaired.
-func (p *Program) standing(ledger []LedgerEntry, now time.Time) standing {
+func (b *book) standing(rec *customer, now time.Time) standing {
+	p := b.program
 	var s standing
-	matured := make([]LedgerEntry, 0, len(ledger))
-	for _, e := range ledger {
-		if e.AvailableAt.After(now) {
-			s.pending += e.Points
+	matured := make([]movement, 0, len(rec.ledger))
+	for i := range rec.ledger {
+		e := &rec.ledger[i]
+		at := b.availableAt(e)
+		if at.After(now) {
+			s.pending += e.points
 		} else {
-			matured = append(matured, e)
+			matured = append(matured, movement{AvailableAt: at, GameballTransactionID: e.gameballID, Points: e.points})
 		}
 	}
-	slices.SortStableFunc(matured, func(x, y LedgerEntry) int {
+	slices.SortStableFunc(matured, func(x, y movement) int {
 		return cmp.Or(x.AvailableAt.Compare(y.AvailableAt), cmp.Compare(x.GameballTransactionID, y.GameballTransactionID))
 	})
 

@@ -27,6 +27,7 @@ func (a *Account) AddManualTransaction(m ManualTransaction) (ManualResult, error
 	if err != nil {
 		return ManualResult{}, err
 	}
+	a.engine.changed()
 	return result, nil
 }
 
@@ -120,13 +121,13 @@ func checkPoints(field string, points int64) *Error {
 
 // checkDeduction refuses (9008) a deduction larger than the points available
 // now. A customer not yet created has none.
-func (a *Account) checkDeduction(customerID string, rec *CustomerRecord, points int64, now time.Time) *Error {
+func (a *Account) checkDeduction(customerID string, rec *customer, points int64, now time.Time) *Error {
 	if points >= 0 {
 		return nil
 	}
 	var available int64
 	if rec != nil {
-		available = a.program().standing(rec.Ledger, now).available
+		available = a.book.standing(rec, now).available
 	}
 	if -points > available {
 		return refuse(errcode.InsufficientBalance,

@@ -45,6 +45,10 @@ func (e *Engine) Snapshot() State {
 func (a *Account) snapshot() AccountState {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	return a.snapshotLocked()
+}
+
+func (a *Account) snapshotLocked() AccountState {
 	b := a.book
 	out := AccountState{
 		Name:                      a.name,
@@ -54,7 +58,7 @@ func (a *Account) snapshot() AccountState {
 		Batches:                   make([]BatchRecord, 0, len(b.batches)),
 	}
 	for _, c := range b.customers {
-		out.Customers = append(out.Customers, c.clone())
+		out.Customers = append(out.Customers, b.customerRecord(c))
 	}
 	for _, r := range b.batches {
 		out.Batches = append(out.Batches, r.clone())
@@ -93,10 +97,11 @@ func (e *Engine) Restore(s State) error {
 	for _, a := range e.accounts {
 		b := books[a]
 		if b == nil {
-			b = newBook()
+			b = newBook(&e.program)
 		}
 		a.mu.Lock()
 		a.book = b
+		e.changed()
 		a.mu.Unlock()
 		a.wakeWorker()
 	}
@@ -107,15 +112,16 @@ func (e *Engine) Restore(s State) error {
 // caller's State stays theirs, and refuses what the engine could not have
 // written.
 func restoreBook(p *Program, as AccountState) (*book, error) {
-	b := newBook()
+	b := newBook(p)
 	b.lastGameballTransactionID, b.lastBatchID = as.LastGameballTransactionID, as.LastBatchID
 
+	records := make(map[string]*CustomerRecord, len(as.Customers))
 	for i := range as.Customers {
 		c := as.Customers[i].clone()
 		if c.ID == "" {
 			return nil, fmt.Errorf("customers[%d]: id is empty", i)
 		}
-		if _, dup := b.customers[c.ID]; dup {
+		if _, dup := records[c.ID]; dup {
 			return nil, fmt.Errorf("customer %q appears twice", c.ID)
 		}
 		if c.Tier != "" && !hasTier(p, c.Tier) {
@@ -127,14 +133,16 @@ func restoreBook(p *Program, as AccountState) (*book, error) {
 		slices.SortFunc(c.Ledger, func(x, y LedgerEntry) int {
 			return cmp.Compare(x.GameballTransactionID, y.GameballTransactionID)
 		})
-		b.customers[c.ID] = &c
+		records[c.ID] = &c
 	}
 
 	gameballIDs := map[int64]string{}
-	for _, id := range sortedKeys(b.customers) {
-		c := b.customers[id]
+	for _, id := range sortedKeys(records) {
+		c := records[id]
+		rec := &customer{ID: c.ID, Email: c.Email, Mobile: c.Mobile, Tier: c.Tier, Aliases: c.Aliases, ledger: make([]entry, 0, len(c.Ledger))}
+		b.customers[id] = rec
 		for _, alias := range c.Aliases {
-			if _, isProfile := b.customers[alias]; isProfile || alias == "" {
+			if _, isProfile := records[alias]; isProfile || alias == "" {
 				return nil, fmt.Errorf("customer %q: alias %q is empty or a profile of its own", id, alias)
 			}
 			if other, dup := b.aliases[alias]; dup {
@@ -150,9 +158,7 @@ func restoreBook(p *Program, as AccountState) (*book, error) {
 				return nil, err
 			}
 			gameballIDs[e.GameballTransactionID] = c.ID
-			if e.TransactionID != "" {
-				b.usedTransactionIDs[e.TransactionID] = struct{}{}
-			}
+			b.add(rec, e)
 		}
 	}
 

@@ -19,6 +19,7 @@ type apiError struct {
 	status  int
 	code    errcode.Code
 	message string
+	typ     string // the error object's type; empty: the code's category
 }
 
 func (e *apiError) Error() string { return e.message }
@@ -50,8 +51,15 @@ func writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
 		Message:          e.message,
 		DocumentationUrl: ptr(documentationURL),
 	}
+	if e.typ != "" {
+		body.Type = e.typ
+	}
 	if x := exchangeFrom(r.Context()); x != nil {
+		if x.closed {
+			return // a fault rule closed the connection
+		}
 		body.RequestId = ptr(x.requestID)
+		body.Message = x.redact.text(body.Message)
 		x.err = e
 	}
 	w.Header().Set("Content-Type", "application/json")

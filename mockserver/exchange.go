@@ -11,13 +11,18 @@ import (
 
 // exchange is what the layers of the server learn about one request: the
 // validator's authentication sets the account, the strict middleware the
-// operation, writeError the refusal. It travels in the request's context.
+// operation and the typed request, the fault rules what they did, writeError
+// the refusal. It travels in the request's context.
 type exchange struct {
 	requestID string
 	started   time.Time
 	account   *loyalty.Account
 	operation string
+	request   any // the generated RequestObject, once validated
 	err       *apiError
+	faults    []string // ids of the fault rules that fired
+	closed    bool     // a fault rule closed the connection: nothing more to write
+	redact    *redactor
 }
 
 type exchangeKey struct{}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -25,10 +26,13 @@ var (
 // validator checks every request against the bundled spec before a handler
 // runs, with oapi-codegen's nethttp-middleware over kin-openapi, and answers a
 // failure with Gameball's error object.
+//
+// doc is the validation document (spec.LoadForValidation), whose 3.0 form
+// kin-openapi validates without compiling a JSON Schema validator per call.
 func (s *Server) validator(doc *openapi3.T) func(http.Handler) http.Handler {
 	opts := spec.FilterOptions()
 	opts.AuthenticationFunc = s.authenticate
-	return middleware.OapiRequestValidatorWithOptions(doc, &middleware.Options{
+	validate := middleware.OapiRequestValidatorWithOptions(doc, &middleware.Options{
 		Options: opts,
 		// The spec's servers name api.gameball.co; the mock answers on any host.
 		DoNotValidateServers:  true,
@@ -37,6 +41,32 @@ func (s *Server) validator(doc *openapi3.T) func(http.Handler) http.Handler {
 			writeError(w, r, validationError(r, err))
 		},
 	})
+	return func(next http.Handler) http.Handler {
+		validated := validate(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// A path with . or .. segments or doubled slashes names no
+			// operation: the router would match it (a path parameter of
+			// ".."), and net/http's mux then answer an undocumented redirect.
+			if !isCleanPath(r.URL.Path) {
+				writeError(w, r, newError(errcode.NotFound, "no operation at %s %s", r.Method, r.URL.Path))
+				return
+			}
+			validated.ServeHTTP(w, r)
+		})
+	}
+}
+
+// isCleanPath reports whether p is its own path.Clean (a trailing slash
+// aside), as net/http's mux wants it.
+func isCleanPath(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean == p
 }
 
 // authenticate is called by the validator for each security scheme an
@@ -81,6 +111,11 @@ func validationError(r *http.Request, err error) *apiError {
 	if errors.As(err, &tooLarge) {
 		return &apiError{status: http.StatusRequestEntityTooLarge, code: errcode.LimitExceeded, message: fmt.Sprintf("request body is larger than %d bytes", tooLarge.Limit)}
 	}
+	// Likewise a body cut short or stalled past the read timeout, which
+	// would otherwise pass for a wrong key.
+	if re := bodyReadFailure(err); re != nil {
+		return newError(errcode.InvalidPayload, "request body could not be read whole: %v", re.Err)
+	}
 	var secErr *openapi3filter.SecurityRequirementsError
 	if errors.As(err, &secErr) {
 		// Report the secret key only when the apikey itself was good.
@@ -117,6 +152,33 @@ func validationError(r *http.Request, err error) *apiError {
 		return schemaError(leaf)
 	}
 	return newError(errcode.InvalidValue, "%s", reqErr.Error())
+}
+
+// bodyReadFailure finds, anywhere in err, kin-openapi's report that reading
+// the request body failed.
+func bodyReadFailure(err error) *openapi3filter.RequestError {
+	switch e := err.(type) {
+	case *openapi3filter.RequestError:
+		if e.Reason == "reading failed" {
+			return e
+		}
+		return bodyReadFailure(e.Err)
+	case openapi3.MultiError:
+		for _, inner := range e {
+			if re := bodyReadFailure(inner); re != nil {
+				return re
+			}
+		}
+	case interface{ Unwrap() []error }:
+		for _, inner := range e.Unwrap() {
+			if re := bodyReadFailure(inner); re != nil {
+				return re
+			}
+		}
+	case interface{ Unwrap() error }:
+		return bodyReadFailure(e.Unwrap())
+	}
+	return nil
 }
 
 // schemaError maps a failed schema keyword to Gameball's payload codes: a

@@ -39,7 +39,7 @@ func init() {
 }
 
 // The layout of a spec directory: every *.yaml in it is a vendored document,
-// except the overlay and the bundle itself.
+// except the overlay, the bundle itself and its 3.0 rendering (OpenAPI30File).
 const (
 	OverlayFile = "overlay.yaml"
 	BundleFile  = "gameball.bundle.yaml"
@@ -63,7 +63,7 @@ func FromDirWith(dir string, replaced map[string][]byte) ([]byte, error) {
 	var docs []Document
 	for _, path := range paths {
 		switch filepath.Base(path) {
-		case OverlayFile, BundleFile:
+		case OverlayFile, BundleFile, OpenAPI30File:
 			continue
 		}
 		data, ok := replaced[filepath.Base(path)]

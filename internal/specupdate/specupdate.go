@@ -66,7 +66,7 @@ type Result struct {
 func Plan(dir, doc string, newDoc []byte) (*Result, error) {
 	name := strings.TrimSuffix(filepath.Base(doc), ".yaml") + ".yaml"
 	path := filepath.Join(dir, name)
-	if name == bundle.OverlayFile || name == bundle.BundleFile {
+	if name == bundle.OverlayFile || name == bundle.BundleFile || name == bundle.OpenAPI30File {
 		return nil, fmt.Errorf("%s is not a vendored document", name)
 	}
 	if _, err := os.Stat(path); err != nil {

@@ -6,7 +6,10 @@
 //	go run ./mockserver/cmd/gameball-mock -config my.yaml -addr 127.0.0.1:9000
 //
 // Every flag has an environment variable: GAMEBALL_MOCK_ADDR,
-// GAMEBALL_MOCK_CONFIG, GAMEBALL_MOCK_LOG.
+// GAMEBALL_MOCK_CONFIG, GAMEBALL_MOCK_LOG, and for the control API, the
+// journal and persistence (qa.go) GAMEBALL_MOCK_ADMIN_KEY, GAMEBALL_MOCK_CORS,
+// GAMEBALL_MOCK_JOURNAL, GAMEBALL_MOCK_STATE, GAMEBALL_MOCK_STATE_DEBOUNCE,
+// GAMEBALL_MOCK_FIXTURES.
 package main
 
 import (
@@ -20,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -33,7 +37,18 @@ const DefaultAddr = "127.0.0.1:8741"
 // shutdownGrace bounds how long in-flight requests may finish after a signal.
 const shutdownGrace = 10 * time.Second
 
+// defaultMemoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT
+// sets one. The mock keeps every transaction it records, so after a while
+// its heap is mostly live state, and the collector's default headroom (as
+// much again as the live heap) becomes most of its RSS. The limit makes it
+// collect sooner instead; being soft, it never refuses memory the state
+// needs, it only stops paying for headroom.
+const defaultMemoryLimit = 28 << 20
+
 func main() {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "gameball-mock:", err)
 		os.Exit(1)
@@ -46,6 +61,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", env("GAMEBALL_MOCK_ADDR", DefaultAddr), "listen address (env GAMEBALL_MOCK_ADDR)")
 	configPath := fs.String("config", env("GAMEBALL_MOCK_CONFIG", ""), "program and accounts YAML; empty for the embedded default (env GAMEBALL_MOCK_CONFIG)")
 	logLevel := fs.String("log", env("GAMEBALL_MOCK_LOG", "info"), "log level: debug (a line per request), info, warn, error (env GAMEBALL_MOCK_LOG)")
+	var qa qaFlags
+	qa.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,22 +89,28 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	defer engine.Close()
 
-	handler, err := mockserver.New(engine, mockserver.Options{Logger: logger})
+	opts, err := qa.options(logger, cfg)
 	if err != nil {
 		return err
 	}
+	handler, err := mockserver.New(engine, opts)
+	if err != nil {
+		return err
+	}
+	finish, err := qa.setUp(handler, logger)
+	if err != nil {
+		return err
+	}
+	defer finish() // on the way out of an error; the end of run reports its own
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (pick another with -addr or GAMEBALL_MOCK_ADDR)", *addr, err)
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	// Header, body, write and idle timeouts and the header size limit:
+	// mockserver/limits.go.
+	srv := mockserver.NewHTTPServer(handler, mockserver.DefaultTimeouts, slog.NewLogLogger(logger.Handler(), slog.LevelWarn))
 	printBanner(stdout, "http://"+ln.Addr().String(), cfg, *configPath == "")
+	qa.printBanner(stdout, ln.Addr(), logger)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -99,6 +122,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	case <-ctx.Done():
 	}
+	handler.SetReady(false)
 	logger.Info("shutting down", "grace", shutdownGrace)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
@@ -107,6 +131,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	engine.Close() // batch workers stop first, so the last save has their last change
+	if err := finish(); err != nil {
+		return fmt.Errorf("saving the state: %w", err)
 	}
 	return nil
 }

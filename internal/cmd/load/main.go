@@ -1,0 +1,374 @@
+// Command load measures the mock server under load on this machine, against a
+// bare net/http server doing the same JSON decode and encode, in the same
+// run:
+//
+//	make load   # builds bin/gameball-mock, then runs:
+//	go run ./internal/cmd/load -mock bin/gameball-mock -c 32 -d 10s -rounds 3
+//
+// Each round starts a fresh mock process (gameball-mock, the real binary,
+// embedded default configuration) on a free loopback port and measures
+//
+//   - start: from exec to the first answered reward cashback;
+//   - RSS after start, and the highest RSS sampled under load;
+//   - four phases of -d each, after -warmup: the bare server and the mock on
+//     an invalid reward cashback POST (the mock answers 422 with Gameball's
+//     error object), then both on a valid one (a new transactionId every
+//     request, so the mock records every one);
+//
+// and prints req/s, p50, p99, max latency and errors per phase, then the
+// medians over the rounds and the ratio of the mock's rate to the bare
+// server's. Traffic goes to 127.0.0.1 only. RSS is read from /proc (Linux).
+//
+// The invalid phases run first, so the RSS under them is the server's own;
+// under the valid phase the mock's state grows by every recorded transaction
+// (a ledger entry and its transactionId), and its RSS with it.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// The default configuration's account.
+const (
+	apiKey    = "gb_test_apikey"
+	secretKey = "gb_test_secretkey"
+)
+
+type options struct {
+	mock     string
+	conns    int
+	duration time.Duration
+	warmup   time.Duration
+	rounds   int
+	startups int
+	json     bool
+}
+
+func main() {
+	var o options
+	bare := flag.Bool("bare-server", false, "run the bare server (used by load itself) and print its address")
+	flag.StringVar(&o.mock, "mock", "bin/gameball-mock", "the gameball-mock binary (make load builds it)")
+	flag.IntVar(&o.conns, "c", 32, "connections")
+	flag.DurationVar(&o.duration, "d", 10*time.Second, "measured time per phase")
+	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured time before each phase")
+	flag.IntVar(&o.rounds, "rounds", 3, "rounds (a fresh mock each); medians are over rounds")
+	flag.IntVar(&o.startups, "startups", 5, "mock starts to time (rounds included)")
+	flag.BoolVar(&o.json, "json", false, "print the results as JSON")
+	flag.Parse()
+	if *bare {
+		if err := serveBare(os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "load -bare-server:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(o, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(1)
+	}
+}
+
+// report is everything a run measured.
+type report struct {
+	Connections int             `json:"connections"`
+	Duration    time.Duration   `json:"duration"`
+	CPUs        int             `json:"cpus"`
+	Startups    []time.Duration `json:"startups"`
+	RSSStart    []int64         `json:"rssStart"`   // bytes, per round
+	RSSInvalid  []int64         `json:"rssInvalid"` // bytes, highest under the invalid load, per round
+	RSSValid    []int64         `json:"rssValid"`   // bytes, highest under the valid load, per round
+	Recorded    []int           `json:"recorded"`   // transactions the mock recorded per round
+	Rounds      [][]phaseResult `json:"rounds"`
+}
+
+func run(o options, out io.Writer) error {
+	if _, err := os.Stat(o.mock); err != nil {
+		return fmt.Errorf("%w (build it: go build -o %s ./mockserver/cmd/gameball-mock, or make load)", err, o.mock)
+	}
+	bareCmd, bareAddr, err := startBare()
+	if err != nil {
+		return err
+	}
+	defer stop(bareCmd)
+
+	rep := report{Connections: o.conns, Duration: o.duration, CPUs: runtime.NumCPU()}
+	for round := range max(o.rounds, o.startups) {
+		m, err := startMock(o.mock)
+		if err != nil {
+			return err
+		}
+		rep.Startups = append(rep.Startups, m.startup)
+		if round >= o.rounds {
+			stop(m.cmd)
+			continue
+		}
+		rep.RSSStart = append(rep.RSSStart, rss(m.cmd.Process.Pid))
+		fmt.Fprintf(os.Stderr, "round %d: mock started in %v\n", round+1, m.startup.Round(10*time.Microsecond))
+
+		// The invalid phases first: the mock's RSS under them is the server's
+		// own, before the valid phase fills its state.
+		var phases []phaseResult
+		for _, p := range []struct {
+			target, kind, addr string
+			want               int
+			next               requestMaker
+		}{
+			{"bare", "invalid", bareAddr, 422, invalidRequests},
+			{"mock", "invalid", m.addr, 422, invalidRequests},
+			{"bare", "valid", bareAddr, 200, validRequests(round)},
+			{"mock", "valid", m.addr, 200, validRequests(round)},
+		} {
+			done := make(chan int64)
+			if p.target == "mock" {
+				go func() { done <- sampleRSS(m.cmd.Process.Pid, o.warmup+o.duration) }()
+			}
+			res := drive(p.addr, o.conns, o.warmup, o.duration, p.want, p.next)
+			res.Target, res.Kind = p.target, p.kind
+			if p.target == "mock" {
+				res.PeakRSS = <-done
+			}
+			fmt.Fprintf(os.Stderr, "  %s %-7s %8.0f req/s  p50 %-9v p99 %-9v errors %d\n", res.Target, res.Kind, res.rate(),
+				res.P50.Round(time.Microsecond), res.P99.Round(time.Microsecond), res.Errors)
+			phases = append(phases, res)
+		}
+		rep.RSSInvalid = append(rep.RSSInvalid, phases[1].PeakRSS)
+		rep.RSSValid = append(rep.RSSValid, phases[3].PeakRSS)
+		rep.Recorded = append(rep.Recorded, phases[3].Answered)
+		rep.Rounds = append(rep.Rounds, phases)
+		stop(m.cmd)
+	}
+	if o.json {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	printReport(out, o, rep)
+	return nil
+}
+
+func printReport(out io.Writer, o options, rep report) {
+	if len(rep.Rounds) == 0 {
+		fmt.Fprintf(out, "mock start, exec to first answered request: median %v of %d (min %v, max %v)\n",
+			ms(median(rep.Startups)), len(rep.Startups), ms(slices.Min(rep.Startups)), ms(slices.Max(rep.Startups)))
+		return
+	}
+	fmt.Fprintf(out, "gameball-mock under load: %d connections, %v per phase after %v warm-up, %d rounds, %d CPUs, %s, loopback\n\n",
+		o.conns, o.duration, o.warmup, len(rep.Rounds), rep.CPUs, runtime.Version())
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "round\tserver\trequest\treq/s\tp50\tp99\tmax\terrors\t")
+	for i, phases := range rep.Rounds {
+		for _, p := range phases {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%.0f\t%v\t%v\t%v\t%d\t\n", i+1, p.Target, p.Kind, p.rate(), ms(p.P50), ms(p.P99), ms(p.Max), p.Errors)
+		}
+	}
+	tw.Flush()
+	fmt.Fprintln(out)
+	fmt.Fprintln(out, "medians over rounds:")
+	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "request\tbare req/s\tmock req/s\tratio\tbare p50\tmock p50\tbare p99\tmock p99\tmock errors\t")
+	for i, kind := range []string{"invalid", "valid"} {
+		var bareRate, mockRate, ratio []float64
+		var bareP50, mockP50, bareP99, mockP99 []time.Duration
+		errs := 0
+		for _, phases := range rep.Rounds {
+			b, m := phases[2*i], phases[2*i+1]
+			bareRate, mockRate = append(bareRate, b.rate()), append(mockRate, m.rate())
+			ratio = append(ratio, m.rate()/b.rate())
+			bareP50, mockP50 = append(bareP50, b.P50), append(mockP50, m.P50)
+			bareP99, mockP99 = append(bareP99, b.P99), append(mockP99, m.P99)
+			errs += m.Errors + b.Errors
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.2f\t%v\t%v\t%v\t%v\t%d\t\n", kind, median(bareRate), median(mockRate), median(ratio),
+			ms(median(bareP50)), ms(median(mockP50)), ms(median(bareP99)), ms(median(mockP99)), errs)
+	}
+	tw.Flush()
+	fmt.Fprintln(out)
+	fmt.Fprintf(out, "mock start, exec to first answered request: median %v of %d (min %v, max %v)\n",
+		ms(median(rep.Startups)), len(rep.Startups), ms(slices.Min(rep.Startups)), ms(slices.Max(rep.Startups)))
+	fmt.Fprintf(out, "mock RSS after start: median %s\n", mb(median(rep.RSSStart)))
+	fmt.Fprintf(out, "mock RSS under the invalid load (nothing recorded): highest, median %s (max %s)\n",
+		mb(median(rep.RSSInvalid)), mb(slices.Max(rep.RSSInvalid)))
+	fmt.Fprintf(out, "mock RSS under the valid load: highest, median %s (max %s), holding a median %d recorded transactions (state grows with each)\n",
+		mb(median(rep.RSSValid)), mb(slices.Max(rep.RSSValid)), median(rep.Recorded))
+}
+
+func median[T int | int64 | float64 | time.Duration](xs []T) T {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
+
+func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
+
+// The requests. Valid ones carry a transactionId no other request of the
+// run carries; customers cycle over a few thousand.
+
+const cashbackPath = "/api/v4.0/integrations/transactions/cashback"
+
+func requestHead(length int) string {
+	return "POST " + cashbackPath + " HTTP/1.1\r\nHost: 127.0.0.1\r\nApikey: " + apiKey + "\r\nSecretkey: " + secretKey +
+		"\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(length) + "\r\n\r\n"
+}
+
+func validRequests(round int) requestMaker {
+	at := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+	prefix := fmt.Sprintf("L%d-%x-", round, time.Now().UnixNano()&0xffffff)
+	return func(buf []byte, w, seq int) []byte {
+		var body [160]byte
+		b := append(body[:0], `{"customerId":"cust_`...)
+		b = strconv.AppendInt(b, int64((w*7919+seq)%4096), 10)
+		b = append(b, `","transactionId":"`...)
+		b = append(b, prefix...)
+		b = strconv.AppendInt(b, int64(w), 10)
+		b = append(b, '-')
+		b = strconv.AppendInt(b, int64(seq), 10)
+		b = append(b, `","transactionTime":"`...)
+		b = append(b, at...)
+		b = append(b, `","amount":150.75}`...)
+		buf = append(buf, requestHead(len(b))...)
+		return append(buf, b...)
+	}
+}
+
+// invalidBody has a date-time that is not one and an amount that is a string.
+const invalidBody = `{"customerId":"cust_1","transactionId":"TXN-invalid","transactionTime":"yesterday","amount":"150.75"}`
+
+var invalidRequest = requestHead(len(invalidBody)) + invalidBody
+
+func invalidRequests(buf []byte, _, _ int) []byte { return append(buf, invalidRequest...) }
+
+// Processes.
+
+type mockProcess struct {
+	cmd     *exec.Cmd
+	addr    string
+	startup time.Duration
+}
+
+// startMock runs the mock binary on a free loopback port and times it until
+// it answers a valid request.
+func startMock(path string) (*mockProcess, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(path, "-addr", addr, "-log", "warn")
+	var stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	req := validRequests(-1)(nil, 0, 0)
+	started := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	for time.Since(started) < 10*time.Second {
+		if c, err := dial(addr); err == nil {
+			status, _, err := c.roundTrip(req)
+			c.close()
+			if err == nil && status == 200 {
+				return &mockProcess{cmd: cmd, addr: addr, startup: time.Since(started)}, nil
+			}
+			if err == nil {
+				stop(cmd)
+				return nil, fmt.Errorf("the mock answered %d to a valid request", status)
+			}
+		}
+		time.Sleep(500 * time.Microsecond)
+	}
+	stop(cmd)
+	return nil, fmt.Errorf("the mock did not answer within 10s: %s", stderr.String())
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// startBare runs this binary as the bare server and reads its address.
+func startBare() (*exec.Cmd, string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, "", err
+	}
+	cmd := exec.Command(self, "-bare-server")
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, "", err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, "", err
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		stop(cmd)
+		return nil, "", fmt.Errorf("bare server: %w", err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	return cmd, strings.TrimSpace(line), nil
+}
+
+// stop interrupts a server and waits for it, killing it after 5s.
+func stop(cmd *exec.Cmd) {
+	_ = cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
+// rss is a process's resident set size in bytes (0 when unknown).
+func rss(pid int) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err == nil {
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}
+
+// sampleRSS reads a process's RSS every 50ms for d and answers the highest.
+func sampleRSS(pid int, d time.Duration) int64 {
+	var peak int64
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		peak = max(peak, rss(pid))
+		time.Sleep(50 * time.Millisecond)
+	}
+	return peak
+}
