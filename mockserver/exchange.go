@@ -23,6 +23,19 @@ type exchange struct {
 	faults    []string // ids of the fault rules that fired
 	closed    bool     // a fault rule closed the connection: nothing more to write
 	redact    *redactor
+	// record journals the exchange, once; a fault that closes the connection
+	// calls it before closing, so a client that sees the connection drop
+	// finds the exchange in the journal at once.
+	record func()
+}
+
+// journal records the exchange unless it is recorded already.
+func (x *exchange) journal() {
+	if x.record != nil {
+		record := x.record
+		x.record = nil
+		record()
+	}
 }
 
 type exchangeKey struct{}

@@ -288,6 +288,7 @@ func (s *Server) faultHandler(next api.StrictHandlerFunc, operationID string) ap
 		case plan.close:
 			if x != nil {
 				x.closed = true
+				x.journal()
 			}
 			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 				_ = conn.Close()

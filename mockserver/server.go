@@ -211,10 +211,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		rec.capture = true
 	}
-	s.handler.ServeHTTP(rec, r)
 	if s.journal != nil {
-		s.journal.add(newRecord(r, x, rec, body))
+		x.record = func() { s.journal.add(newRecord(r, x, rec, body)) }
 	}
+	s.handler.ServeHTTP(rec, r)
+	x.journal()
 	s.logRequest(r, x, rec)
 }
 
