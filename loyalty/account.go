@@ -208,20 +208,22 @@ func (a *Account) Customers() []CustomerView {
 	now := a.now()
 	out := make([]CustomerView, 0, len(a.book.customers))
 	for _, rec := range a.book.customers {
-		out = append(out, a.view(rec, now))
+		out = append(out, a.view(a.book, rec, now))
 	}
 	slices.SortFunc(out, func(x, y CustomerView) int { return strings.Compare(x.ID, y.ID) })
 	return out
 }
 
-func (a *Account) view(rec *customer, now time.Time) CustomerView {
+// view is rec as callers see it, with its balance from b: the account's
+// book, or one Seed is building and has not swapped in yet.
+func (a *Account) view(b *book, rec *customer, now time.Time) CustomerView {
 	return CustomerView{
 		ID:      rec.ID,
 		Email:   rec.Email,
 		Mobile:  rec.Mobile,
 		Tier:    a.tierOf(rec),
 		Aliases: slices.Clone(rec.Aliases),
-		Balance: a.book.balance(rec, now),
+		Balance: b.balance(rec, now),
 	}
 }
 
@@ -275,7 +277,7 @@ func (a *Account) SeedCustomer(s CustomerSeed) (CustomerView, error) {
 		return CustomerView{}, err
 	}
 	a.engine.changed()
-	return a.view(rec, now), nil
+	return a.view(a.book, rec, now), nil
 }
 
 func hasTier(p *Program, name string) bool {

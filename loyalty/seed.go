@@ -68,7 +68,7 @@ func (e *Engine) Seed(seeds []AccountSeed) ([]SeededCustomer, error) {
 			if err != nil {
 				return nil, refuse(err.Code, "accounts[%d] (%s): customers[%d] (%s): %s", i, a.name, j, cs.ID, err.Message)
 			}
-			out = append(out, SeededCustomer{Account: a.name, Customer: a.view(rec, now)})
+			out = append(out, SeededCustomer{Account: a.name, Customer: a.view(b, rec, now)})
 		}
 		books[i] = b
 	}

@@ -165,3 +165,24 @@ func TestSeedWhileAJobRuns(t *testing.T) {
 		t.Fatalf("%d customers, want 6", got)
 	}
 }
+
+// TestEngineSeedAnswersFromTheSeededState holds Seed's answer to the state
+// it made, for entries kept in full beside the compact ledger too (a time
+// beyond what Unix nanoseconds hold), with and without Replace.
+func TestEngineSeedAnswersFromTheSeededState(t *testing.T) {
+	farFuture := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, replace := range []bool{false, true} {
+		e, a, _ := newTestEngine(t, nil)
+		out, err := e.Seed([]AccountSeed{{Account: "default", Replace: replace, Customers: []CustomerSeed{{
+			ID:     "s",
+			Ledger: []SeedEntry{{Kind: EntryAdjustment, Points: 5, Time: t0, AvailableAt: farFuture}},
+		}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := balanceOf(t, a, "s")
+		if got := out[0].Customer.Balance; got != want || got.PendingPoints != 5 {
+			t.Fatalf("replace=%v: Seed answered %+v, the account holds %+v (want 5 pending)", replace, got, want)
+		}
+	}
+}
