@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/internal/corpus"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver"
 	"github.com/gbkit/gameball-go/spec"
@@ -107,7 +108,7 @@ func TestPropertyValidRequests(t *testing.T) {
 	for _, op := range p.bodyOperations() {
 		t.Run(op.id, func(t *testing.T) {
 			rapid.Check(t, func(rt *rapid.T) {
-				body, err := json.Marshal(drawValue(rt, op.schema, "body"))
+				body, err := json.Marshal(corpus.Valid(rt, op.schema, "body"))
 				if err != nil {
 					rt.Fatal(err)
 				}
@@ -139,7 +140,7 @@ func TestPropertyMutatedRequests(t *testing.T) {
 	for _, op := range p.bodyOperations() {
 		t.Run(op.id, func(t *testing.T) {
 			rapid.Check(t, func(rt *rapid.T) {
-				value := drawValue(rt, op.schema, "body")
+				value := corpus.Valid(rt, op.schema, "body")
 				body, want := mutate(rt, op.schema, value)
 				ctx := DeliberatelyInvalid(context.Background())
 				status, answer, err := p.send(ctx, op, body)
