@@ -19,7 +19,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/gbkit/gameball-go/internal/corpus"
 	"github.com/gbkit/gameball-go/loyalty"
@@ -81,8 +80,7 @@ var fuzzServer = sync.OnceValues(func() (*fuzzTarget, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc.Servers = nil
-	router, err := gorillamux.NewRouter(doc)
+	router, err := spec.PathRouter(doc)
 	if err != nil {
 		return nil, err
 	}

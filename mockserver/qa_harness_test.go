@@ -15,13 +15,13 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/gbkit/gameball-go/client"
 	"github.com/gbkit/gameball-go/gbtime"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
+	"github.com/gbkit/gameball-go/spec"
 	controlspec "github.com/gbkit/gameball-go/spec/control"
 )
 
@@ -111,8 +111,7 @@ func newControlChecks(t *testing.T) *controlChecks {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc.Servers = nil // match any host and port
-	router, err := gorillamux.NewRouter(doc)
+	router, err := spec.PathRouter(doc) // the control document, routed the same way
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"pgregory.net/rapid"
 
 	"github.com/gbkit/gameball-go/contracttest"
@@ -257,8 +256,7 @@ func validatorsForBoth(t testing.TB) (v31, v30 *validator, ops map[string]specOp
 
 func newValidator(t testing.TB, doc *openapi3.T) *validator {
 	t.Helper()
-	doc.Servers = nil
-	router, err := gorillamux.NewRouter(doc)
+	router, err := spec.PathRouter(doc)
 	if err != nil {
 		t.Fatal(err)
 	}

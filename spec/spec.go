@@ -34,6 +34,8 @@ import (
 	"github.com/gbkit/gameball-go/gbtime"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
 // Bundle is the bundled document, as committed in gameball.bundle.yaml.
@@ -69,6 +71,14 @@ func load(what string, data []byte) (*openapi3.T, error) {
 		return nil, fmt.Errorf("spec: load %s: %w", what, err)
 	}
 	return doc, nil
+}
+
+// PathRouter routes requests to doc's operations on method and path alone,
+// whatever their host: the spec's server is api.gameball.co, the server
+// under test is wherever it runs. It clears doc's servers to do so.
+func PathRouter(doc *openapi3.T) (routers.Router, error) {
+	doc.Servers = nil
+	return gorillamux.NewRouter(doc)
 }
 
 // SchemaOptions are the schema validation options every validator of this
