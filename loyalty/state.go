@@ -3,6 +3,7 @@ package loyalty
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -137,7 +138,7 @@ func restoreBook(p *Program, as AccountState) (*book, error) {
 	}
 
 	gameballIDs := map[int64]string{}
-	for _, id := range sortedKeys(records) {
+	for _, id := range slices.Sorted(maps.Keys(records)) {
 		c := records[id]
 		rec := &customer{ID: c.ID, Email: c.Email, Mobile: c.Mobile, Tier: c.Tier, Aliases: c.Aliases, ledger: make([]entry, 0, len(c.Ledger))}
 		b.customers[id] = rec
@@ -256,13 +257,4 @@ func (b *book) checkRestoredBatch(r BatchRecord) error {
 		return fmt.Errorf("%s: state %q is not pending, processing, completed or failed", at, r.State)
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

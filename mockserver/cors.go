@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -120,7 +121,7 @@ func allowedHeaders(docs ...*openapi3.T) []string {
 		if doc.Components == nil {
 			continue
 		}
-		for _, name := range sortedKeys(doc.Components.SecuritySchemes) {
+		for _, name := range slices.Sorted(maps.Keys(doc.Components.SecuritySchemes)) {
 			ss := doc.Components.SecuritySchemes[name].Value
 			switch {
 			case ss == nil:
@@ -141,13 +142,4 @@ func allowedHeaders(docs ...*openapi3.T) []string {
 		}
 	}
 	return headers
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
