@@ -46,31 +46,43 @@ func twoAccounts() loyalty.Config {
 	return cfg
 }
 
-func startQA(t *testing.T, opts mockserver.Options, edit func(*loyalty.Config)) *qaMock {
-	t.Helper()
+// qaConfig is twoAccounts, edited by edit if given.
+func qaConfig(edit func(*loyalty.Config)) loyalty.Config {
 	cfg := twoAccounts()
 	if edit != nil {
 		edit(&cfg)
 	}
+	return cfg
+}
+
+// newEngineServer is an engine on cfg with a movable clock and a server on
+// it, without HTTP; both close when t ends.
+func newEngineServer(t *testing.T, cfg loyalty.Config, opts mockserver.Options) (*loyalty.Engine, *mockserver.Server) {
+	t.Helper()
 	engine, err := loyalty.New(cfg, loyalty.NewShiftedClock())
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(engine.Close)
 	srv, err := mockserver.New(engine, opts)
 	if err != nil {
-		engine.Close()
 		t.Fatal(err)
 	}
+	return engine, srv
+}
+
+func startQA(t *testing.T, opts mockserver.Options, edit func(*loyalty.Config)) *qaMock {
+	t.Helper()
+	cfg := qaConfig(edit)
+	engine, srv := newEngineServer(t, cfg, opts)
 	ts := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		ts.Close()
-		engine.Close()
-	})
+	t.Cleanup(ts.Close)
 	m := &qaMock{engine: engine, server: srv, url: ts.URL, checks: newControlChecks(t)}
 	editors := []control.ClientOption{control.WithHTTPClient(&http.Client{Transport: m.checks, Timeout: 30 * time.Second})}
 	if opts.AdminKey != "" {
 		editors = append(editors, control.WithAdminKey(opts.AdminKey))
 	}
+	var err error
 	if m.ctl, err = control.NewClientWithResponses(ts.URL, editors...); err != nil {
 		t.Fatal(err)
 	}

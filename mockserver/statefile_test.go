@@ -18,19 +18,7 @@ import (
 // newServer is a server on twoAccounts with a movable clock, without HTTP.
 func newServer(t *testing.T, edit func(*loyalty.Config)) *mockserver.Server {
 	t.Helper()
-	cfg := twoAccounts()
-	if edit != nil {
-		edit(&cfg)
-	}
-	engine, err := loyalty.New(cfg, loyalty.NewShiftedClock())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(engine.Close)
-	srv, err := mockserver.New(engine, mockserver.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, srv := newEngineServer(t, qaConfig(edit), mockserver.Options{})
 	return srv
 }
 
