@@ -60,7 +60,7 @@ mock:
 	$(GO) run ./mockserver/cmd/gameball-mock
 
 ## bench: benchmarks of validation alone (spec) and of every operation end to end (mockserver),
-## BENCHCOUNT runs each (for medians: benchstat); see README "Performance"
+## BENCHCOUNT runs each (for medians: benchstat); see README "Performance and limits"
 BENCHCOUNT ?= 6
 BENCHTIME ?= 1s
 bench:
@@ -77,14 +77,14 @@ load:
 ## their committed seed corpora)
 FUZZTIME ?= 10s
 fuzz:
-	@bin=$$(mktemp -d)/mockserver.test && \
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && bin=$$dir/mockserver.test && \
 	$(GO) test -c -fuzz=. -o $$bin ./mockserver && \
 	cache=$$($(GO) env GOCACHE)/fuzz/github.com/gbkit/gameball-go/mockserver && \
 	for target in $$(cd mockserver && $$bin -test.list '^Fuzz'); do \
 		echo "== $$target ($(FUZZTIME))"; \
 		out=$$(cd mockserver && $$bin -test.run '^$$' -test.fuzz "^$$target\$$" -test.fuzztime $(FUZZTIME) -test.fuzzcachedir $$cache/$$target 2>&1); \
 		status=$$?; echo "$$out" | tail -2; [ $$status -eq 0 ] || { echo "$$out"; exit 1; }; \
-	done; rm -rf $$(dirname $$bin)
+	done
 
 ## lint: gofmt and go vet
 lint:
