@@ -97,15 +97,22 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	finish, err := qa.setUp(handler, logger)
-	if err != nil {
-		return err
-	}
-	defer finish() // on the way out of an error; the end of run reports its own
+	// The port first: a start that fails on it leaves no new state file.
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (pick another with -addr or GAMEBALL_MOCK_ADDR)", *addr, err)
 	}
+	defer ln.Close()
+	finish, err := qa.setUp(handler, logger)
+	if err != nil {
+		return err
+	}
+	// On the way out of an error (the end of run reports its own), batch
+	// workers stop before the last save, as there.
+	defer func() {
+		engine.Close()
+		_ = finish()
+	}()
 	// Header, body, write and idle timeouts and the header size limit:
 	// mockserver/limits.go.
 	srv := mockserver.NewHTTPServer(handler, mockserver.DefaultTimeouts, slog.NewLogLogger(logger.Handler(), slog.LevelWarn))

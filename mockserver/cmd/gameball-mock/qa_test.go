@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +13,7 @@ import (
 
 // TestRunRefuses checks that gameball-mock refuses to start, with a message
 // that says why, on settings and files it cannot use, and leaves a refused
-// state file as it was.
+// state file as it was, and a new one unwritten.
 func TestRunRefuses(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, data string) string {
@@ -24,20 +27,29 @@ func TestRunRefuses(t *testing.T) {
 	future := write("future.json", `{"format":"gameball-mock-state","version":7,"accounts":[]}`)
 	badFixtures := write("fixtures.json", `{"accounts":[{"name":"default","customers":[{"id":"a","tier":"Platinum"}]}]}`)
 	unknownField := write("unknown.json", `{"accounts":[],"customers":[]}`)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	newState := filepath.Join(dir, "new.state.json")
 
 	tests := []struct {
 		name string
 		args []string
 		says string
 		file string // a file that must be left as it was
+		none string // a file that must not be written
 	}{
-		{"a corrupt state file", []string{"-state", corrupt}, "is refused: it is not valid JSON", corrupt},
-		{"a state file of another version", []string{"-state", future}, "state version 7 is not supported", future},
-		{"fixtures the program refuses", []string{"-fixtures", badFixtures}, `tier "Platinum" is not one of the program's tiers`, badFixtures},
-		{"fixtures with an unknown field", []string{"-fixtures", unknownField}, `unknown field "customers"`, unknownField},
-		{"missing fixtures", []string{"-fixtures", filepath.Join(dir, "none.json")}, "no such file", ""},
-		{"a journal size that is not a number", []string{"-journal", "many"}, "-journal", ""},
-		{"a debounce that is not a duration", []string{"-state-debounce", "soon"}, "-state-debounce", ""},
+		{"a corrupt state file", []string{"-state", corrupt}, "is refused: it is not valid JSON", corrupt, ""},
+		{"a state file of another version", []string{"-state", future}, "state version 7 is not supported", future, ""},
+		{"fixtures the program refuses", []string{"-fixtures", badFixtures}, `tier "Platinum" is not one of the program's tiers`, badFixtures, ""},
+		{"fixtures with an unknown field", []string{"-fixtures", unknownField}, `unknown field "customers"`, unknownField, ""},
+		{"missing fixtures", []string{"-fixtures", filepath.Join(dir, "none.json")}, "no such file", "", ""},
+		{"a journal size that is not a number", []string{"-journal", "many"}, "-journal", "", ""},
+		{"a debounce that is not a duration", []string{"-state-debounce", "soon"}, "-state-debounce", "", ""},
+		{"a port in use, with a new state file", []string{"-addr", busy.Addr().String(), "-state", newState}, "listen on", "", newState},
+		{"fixtures refused, with a new state file", []string{"-state", newState, "-fixtures", badFixtures}, `tier "Platinum"`, badFixtures, newState},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,6 +68,11 @@ func TestRunRefuses(t *testing.T) {
 			if tt.file != "" {
 				if after, _ := os.ReadFile(tt.file); !bytes.Equal(before, after) {
 					t.Errorf("the refused file changed")
+				}
+			}
+			if tt.none != "" {
+				if _, err := os.Stat(tt.none); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("a refused start left %s behind (%v)", tt.none, err)
 				}
 			}
 		})
