@@ -3,7 +3,6 @@ package loyalty
 import (
 	"crypto/sha256"
 	"crypto/subtle"
-	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
@@ -37,26 +36,22 @@ type book struct {
 	customers                 map[string]*customer
 	batches                   map[int64]*BatchRecord
 	program                   *Program
-	notes                     notes
-	ids                       idArena
-	exact                     map[int64]LedgerEntry // by gameballTransactionId; see entry
 
 	aliases            map[string]string // alias customerId → profile id
 	byEmail            map[string]string // normalised email → profile id
 	byMobile           map[string]string // normalised mobile → profile id
-	usedTransactionIDs idSet             // every transactionId in the ledger
+	usedTransactionIDs map[string]struct{} // every transactionId in the ledger
 }
 
 func newBook(p *Program) *book {
 	return &book{
 		program:            p,
-		exact:              map[int64]LedgerEntry{},
 		customers:          map[string]*customer{},
 		batches:            map[int64]*BatchRecord{},
 		aliases:            map[string]string{},
 		byEmail:            map[string]string{},
 		byMobile:           map[string]string{},
-		usedTransactionIDs: idSet{seed: maphash.MakeSeed(), other: map[string]struct{}{}},
+		usedTransactionIDs: map[string]struct{}{},
 	}
 }
 
@@ -171,7 +166,8 @@ func (b *book) record(rec *customer, e LedgerEntry) LedgerEntry {
 }
 
 func (b *book) transactionUsed(id string) bool {
-	return b.usedTransactionIDs.has(&b.ids, id)
+	_, used := b.usedTransactionIDs[id]
+	return used
 }
 
 func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
@@ -235,7 +231,7 @@ func (a *Account) Ledger(customerID string) ([]LedgerEntry, error) {
 	if rec == nil {
 		return nil, refuse(errcode.CustomerNotFound, "customer %q not found", customerID)
 	}
-	return a.book.entries(rec), nil
+	return slices.Clone(rec.ledger), nil
 }
 
 // CustomerSeed is a fixture customer for SeedCustomer and Engine.Seed.

@@ -60,13 +60,6 @@ type standing struct {
 	nextExpiry         time.Time // when they expire
 }
 
-// movement is what standing needs of a ledger entry.
-type movement struct {
-	AvailableAt           time.Time
-	GameballTransactionID int64
-	Points                int64
-}
-
 // lot is points that became available together and expire together.
 type lot struct {
 	points    int64
@@ -87,17 +80,16 @@ type lot struct {
 func (b *book) standing(rec *customer, now time.Time) standing {
 	p := b.program
 	var s standing
-	matured := make([]movement, 0, len(rec.ledger))
+	matured := make([]*LedgerEntry, 0, len(rec.ledger))
 	for i := range rec.ledger {
 		e := &rec.ledger[i]
-		at := b.availableAt(e)
-		if at.After(now) {
-			s.pending += e.points
+		if e.AvailableAt.After(now) {
+			s.pending += e.Points
 		} else {
-			matured = append(matured, movement{AvailableAt: at, GameballTransactionID: e.gameballID, Points: e.points})
+			matured = append(matured, e)
 		}
 	}
-	slices.SortStableFunc(matured, func(x, y movement) int {
+	slices.SortStableFunc(matured, func(x, y *LedgerEntry) int {
 		return cmp.Or(x.AvailableAt.Compare(y.AvailableAt), cmp.Compare(x.GameballTransactionID, y.GameballTransactionID))
 	})
 

@@ -167,8 +167,8 @@ func TestSeedWhileAJobRuns(t *testing.T) {
 }
 
 // TestEngineSeedAnswersFromTheSeededState holds Seed's answer to the state
-// it made, for entries kept in full beside the compact ledger too (a time
-// beyond what Unix nanoseconds hold), with and without Replace.
+// it made, not the account's previous one (here an entry pending until far
+// beyond now), with and without Replace.
 func TestEngineSeedAnswersFromTheSeededState(t *testing.T) {
 	farFuture := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, replace := range []bool{false, true} {

@@ -59,7 +59,7 @@ func (a *Account) snapshotLocked() AccountState {
 		Batches:                   make([]BatchRecord, 0, len(b.batches)),
 	}
 	for _, c := range b.customers {
-		out.Customers = append(out.Customers, b.customerRecord(c))
+		out.Customers = append(out.Customers, c.record())
 	}
 	for _, r := range b.batches {
 		out.Batches = append(out.Batches, r.clone())
@@ -140,7 +140,7 @@ func restoreBook(p *Program, as AccountState) (*book, error) {
 	gameballIDs := map[int64]string{}
 	for _, id := range slices.Sorted(maps.Keys(records)) {
 		c := records[id]
-		rec := &customer{ID: c.ID, Email: c.Email, Mobile: c.Mobile, Tier: c.Tier, Aliases: c.Aliases, ledger: make([]entry, 0, len(c.Ledger))}
+		rec := &customer{ID: c.ID, Email: c.Email, Mobile: c.Mobile, Tier: c.Tier, Aliases: c.Aliases, ledger: make([]LedgerEntry, 0, len(c.Ledger))}
 		b.customers[id] = rec
 		for _, alias := range c.Aliases {
 			if _, isProfile := records[alias]; isProfile || alias == "" {

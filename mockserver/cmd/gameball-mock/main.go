@@ -23,7 +23,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -37,18 +36,7 @@ const DefaultAddr = "127.0.0.1:8741"
 // shutdownGrace bounds how long in-flight requests may finish after a signal.
 const shutdownGrace = 10 * time.Second
 
-// defaultMemoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT
-// sets one. The mock keeps every transaction it records, so after a while
-// its heap is mostly live state, and the collector's default headroom (as
-// much again as the live heap) becomes most of its RSS. The limit makes it
-// collect sooner instead; being soft, it never refuses memory the state
-// needs, it only stops paying for headroom.
-const defaultMemoryLimit = 28 << 20
-
 func main() {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		debug.SetMemoryLimit(defaultMemoryLimit)
-	}
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "gameball-mock:", err)
 		os.Exit(1)

@@ -1,0 +1,39 @@
+package loyalty
+
+import "slices"
+
+// customer is a CustomerRecord in memory: the profile, its ledger as plain
+// entries, and the lifetime earned points (the sum of the ledger's positive
+// points), kept as a running total because every award needs it for the tier.
+type customer struct {
+	ID      string
+	Email   string
+	Mobile  string
+	Tier    string
+	Aliases []string
+	ledger  []LedgerEntry
+	earned  int64
+}
+
+// add appends an entry to a customer's ledger and marks its transactionId used.
+func (b *book) add(rec *customer, e LedgerEntry) {
+	rec.ledger = append(rec.ledger, e)
+	if e.TransactionID != "" {
+		b.usedTransactionIDs[e.TransactionID] = struct{}{}
+	}
+	if e.Points > 0 {
+		rec.earned += e.Points
+	}
+}
+
+// record is a copy of a customer in its saved form.
+func (rec *customer) record() CustomerRecord {
+	return CustomerRecord{
+		ID:      rec.ID,
+		Email:   rec.Email,
+		Mobile:  rec.Mobile,
+		Tier:    rec.Tier,
+		Aliases: slices.Clone(rec.Aliases),
+		Ledger:  append(make([]LedgerEntry, 0, len(rec.ledger)), rec.ledger...), // never nil: saved as an array
+	}
+}
