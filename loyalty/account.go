@@ -37,9 +37,9 @@ type book struct {
 	batches                   map[int64]*BatchRecord
 	program                   *Program
 
-	aliases            map[string]string // alias customerId → profile id
-	byEmail            map[string]string // normalised email → profile id
-	byMobile           map[string]string // normalised mobile → profile id
+	aliases            map[string]string   // alias customerId → profile id
+	byEmail            map[string]string   // normalised email → profile id
+	byMobile           map[string]string   // normalised mobile → profile id
 	usedTransactionIDs map[string]struct{} // every transactionId in the ledger
 }
 
