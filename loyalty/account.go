@@ -37,21 +37,23 @@ type book struct {
 	batches                   map[int64]*BatchRecord
 	program                   *Program
 
-	aliases            map[string]string   // alias customerId → profile id
-	byEmail            map[string]string   // normalised email → profile id
-	byMobile           map[string]string   // normalised mobile → profile id
-	usedTransactionIDs map[string]struct{} // every transactionId in the ledger
+	aliases         map[string]string      // alias customerId → profile id
+	byEmail         map[string]string      // normalised email → profile id
+	byMobile        map[string]string      // normalised mobile → profile id
+	byTransactionID map[string]*customer   // every transactionId in the ledger → the profile whose ledger has it
+	holds           map[string]*HoldRecord // by reference; a released hold is deleted
 }
 
 func newBook(p *Program) *book {
 	return &book{
-		program:            p,
-		customers:          map[string]*customer{},
-		batches:            map[int64]*BatchRecord{},
-		aliases:            map[string]string{},
-		byEmail:            map[string]string{},
-		byMobile:           map[string]string{},
-		usedTransactionIDs: map[string]struct{}{},
+		program:         p,
+		customers:       map[string]*customer{},
+		batches:         map[int64]*BatchRecord{},
+		aliases:         map[string]string{},
+		byEmail:         map[string]string{},
+		byMobile:        map[string]string{},
+		byTransactionID: map[string]*customer{},
+		holds:           map[string]*HoldRecord{},
 	}
 }
 
@@ -166,7 +168,7 @@ func (b *book) record(rec *customer, e LedgerEntry) LedgerEntry {
 }
 
 func (b *book) transactionUsed(id string) bool {
-	_, used := b.usedTransactionIDs[id]
+	_, used := b.byTransactionID[id]
 	return used
 }
 

@@ -177,9 +177,10 @@ type BatchItemError struct {
 // Balance is a customer's points balance.
 type Balance struct {
 	CustomerID         string
-	TotalPoints        int64 // available + pending
+	TotalPoints        int64 // available + held + pending
 	AvailablePoints    int64
 	PendingPoints      int64
+	HeldPoints         int64 // reserved by active holds: in TotalPoints, not in AvailablePoints
 	TotalEarnedPoints  int64
 	TotalValue         float64
 	AvailableValue     float64

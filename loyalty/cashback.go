@@ -26,7 +26,7 @@ const maxAmount = 1e12
 // transactionId or transactionTime; 3003 for a negative amount or a return
 // window outside 0..7300; 9007 for a transactionTime later than now plus the
 // program's futureTolerance; 9004 for a transactionId this account has seen
-// in any operation. A refused call changes nothing, and the check and the
+// in any operation, except a redemption of the same order (see order.go). A refused call changes nothing, and the check and the
 // award are atomic, so a replay racing its original awards once.
 func (a *Account) RewardCashback(c Cashback) (CashbackResult, error) {
 	if !a.program().CashbackEnabled {
@@ -49,11 +49,11 @@ func (a *Account) applyCashback(c Cashback, now time.Time, batchID int64) (Cashb
 		return CashbackResult{}, err
 	}
 	b := a.book
-	if b.transactionUsed(c.TransactionID) {
+	target, rec, makeAlias := b.resolve(p.ChannelMerging, c.CustomerID, c.Email, c.Mobile)
+	if !b.transactionFree(c.TransactionID, EntryCashback, target) {
 		return CashbackResult{}, errDuplicate(c.TransactionID)
 	}
 	at := c.Time.UTC()
-	target, rec, makeAlias := b.resolve(p.ChannelMerging, c.CustomerID, c.Email, c.Mobile)
 	earned := p.earn(earningItem{eligible: c.Amount}, a.tierOf(rec), merchantID(c.Merchant), at)
 
 	window := p.ReturnWindow
@@ -66,16 +66,19 @@ func (a *Account) applyCashback(c Cashback, now time.Time, batchID int64) (Cashb
 	}
 
 	rec = b.profile(target, c.CustomerID, makeAlias, c.Email, c.Mobile)
-	entry := b.record(rec, LedgerEntry{
+	e := LedgerEntry{
 		TransactionID: c.TransactionID,
 		Kind:          EntryCashback,
 		Points:        earned.Points,
 		Amount:        p.value(earned.Points),
+		Paid:          c.Amount,
 		Time:          at,
 		RecordedAt:    now,
 		AvailableAt:   availableAt,
 		BatchID:       batchID,
-	})
+	}
+	e.Merchant, e.Branch = merchantNames(c.Merchant)
+	entry := b.record(rec, e)
 	return CashbackResult{
 		CustomerID:            rec.ID,
 		GameballTransactionID: entry.GameballTransactionID,

@@ -69,9 +69,13 @@ type Program struct {
 	// FutureTolerance is how far in the future a transactionTime may be before
 	// it is refused with 9007; it forgives clocks that run a little ahead.
 	FutureTolerance time.Duration `yaml:"futureTolerance"`
-	Tiers           []Tier        `yaml:"tiers"`
-	CustomRates     []CustomRate  `yaml:"customRates"`
-	Campaigns       []Campaign    `yaml:"campaigns"`
+	// HoldTime is how long held points stay reserved before the hold expires:
+	// 1 minute to 15 days, as in Gameball's dashboard; 0 is Gameball's default,
+	// 10 minutes.
+	HoldTime    time.Duration `yaml:"holdTime"`
+	Tiers       []Tier        `yaml:"tiers"`
+	CustomRates []CustomRate  `yaml:"customRates"`
+	Campaigns   []Campaign    `yaml:"campaigns"`
 }
 
 // The values of Program.ChannelMerging. A request lands on a profile in this
@@ -140,10 +144,13 @@ const (
 	ScopeTag             = "tag"
 )
 
-// Limits from Gameball's documentation.
+// Limits and defaults from Gameball's documentation.
 const (
 	MaxReturnWindow = 7300 // days
 	MaxBatchItems   = 1000
+	DefaultHoldTime = 10 * time.Minute
+	MinHoldTime     = time.Minute
+	MaxHoldTime     = 15 * 24 * time.Hour
 )
 
 // DefaultConfig is the embedded default.yaml: one account ("default" with keys
@@ -241,6 +248,9 @@ func (p Program) validate(v *problems) {
 	if p.FutureTolerance < 0 {
 		v.add("program.futureTolerance", "must not be negative, got %s", p.FutureTolerance)
 	}
+	if p.HoldTime != 0 && (p.HoldTime < MinHoldTime || p.HoldTime > MaxHoldTime) {
+		v.add("program.holdTime", "must be %s to %s (0 for the default %s), got %s", MinHoldTime, MaxHoldTime, DefaultHoldTime, p.HoldTime)
+	}
 
 	tiers, thresholds := map[string]int{}, map[int64]string{}
 	for i, t := range p.Tiers {
@@ -322,3 +332,11 @@ func (v *problems) rate(field string, rate float64) {
 }
 
 func (v problems) err() error { return errors.Join(v...) }
+
+// holdTime is the hold time in effect.
+func (p *Program) holdTime() time.Duration {
+	if p.HoldTime == 0 {
+		return DefaultHoldTime
+	}
+	return p.HoldTime
+}

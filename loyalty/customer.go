@@ -4,7 +4,7 @@ import "slices"
 
 // customer is a CustomerRecord in memory: the profile, its ledger as plain
 // entries, and the lifetime earned points (the sum of the ledger's positive
-// points), kept as a running total because every award needs it for the tier.
+// points of earning entries), kept as a running total because every award needs it for the tier.
 type customer struct {
 	ID      string
 	Email   string
@@ -15,13 +15,13 @@ type customer struct {
 	earned  int64
 }
 
-// add appends an entry to a customer's ledger and marks its transactionId used.
+// add appends an entry to a customer's ledger and indexes its transactionId.
 func (b *book) add(rec *customer, e LedgerEntry) {
 	rec.ledger = append(rec.ledger, e)
 	if e.TransactionID != "" {
-		b.usedTransactionIDs[e.TransactionID] = struct{}{}
+		b.byTransactionID[e.TransactionID] = rec
 	}
-	if e.Points > 0 {
+	if e.Points > 0 && e.Kind.earns() {
 		rec.earned += e.Points
 	}
 }

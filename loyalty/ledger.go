@@ -26,16 +26,20 @@ func (a *Account) Balance(customerID string) (Balance, error) {
 
 // balance sums a ledger at now:
 //   - pending: entries whose AvailableAt is still ahead;
-//   - available: matured entries, less any expired points (see standing);
-//   - total: available + pending;
+//   - held: points reserved by the customer's active holds;
+//   - available: matured entries, less any expired points (see standing),
+//     less the held points;
+//   - total: available + held + pending: held points are still the customer's;
 //   - earned: every positive entry, pending or not, expired or not.
 func (bk *book) balance(rec *customer, now time.Time) Balance {
 	p := bk.program
 	s := bk.standing(rec, now)
+	held := bk.held(rec, now)
 	b := Balance{
 		CustomerID:         rec.ID,
-		AvailablePoints:    s.available,
+		AvailablePoints:    s.available - held,
 		PendingPoints:      s.pending,
+		HeldPoints:         held,
 		TotalPoints:        s.available + s.pending,
 		TotalEarnedPoints:  rec.earned,
 		Currency:           p.Currency,
@@ -150,6 +154,23 @@ func (p *Program) dropExpired(lots []lot, t time.Time) []lot {
 		lots = lots[1:]
 	}
 	return lots
+}
+
+// available is what a customer can spend now: matured, unexpired points
+// not reserved by a hold.
+func (b *book) available(rec *customer, now time.Time) int64 {
+	return b.standing(rec, now).available - b.held(rec, now)
+}
+
+// held is the points the customer's active holds reserve at now.
+func (b *book) held(rec *customer, now time.Time) int64 {
+	var sum int64
+	for _, h := range b.holds {
+		if h.CustomerID == rec.ID && h.State(now) == HoldActive {
+			sum += h.Points
+		}
+	}
+	return sum
 }
 
 func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }

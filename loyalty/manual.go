@@ -120,14 +120,14 @@ func checkPoints(field string, points int64) *Error {
 }
 
 // checkDeduction refuses (9008) a deduction larger than the points available
-// now. A customer not yet created has none.
+// now (held points are not). A customer not yet created has none.
 func (a *Account) checkDeduction(customerID string, rec *customer, points int64, now time.Time) *Error {
 	if points >= 0 {
 		return nil
 	}
 	var available int64
 	if rec != nil {
-		available = a.book.standing(rec, now).available
+		available = a.book.available(rec, now)
 	}
 	if -points > available {
 		return refuse(errcode.InsufficientBalance,

@@ -32,7 +32,15 @@ const (
 	EntryCashback   EntryKind = "cashback"
 	EntryManual     EntryKind = "manual"
 	EntryAdjustment EntryKind = "adjustment" // a balance adjustment batch item, or a seeded opening balance
+	EntryRedemption EntryKind = "redemption" // points spent on an order
+	// EntryRefund is one movement of a refund: negative takes back a
+	// cashback's points, positive gives back a redemption's points.
+	EntryRefund EntryKind = "refund"
 )
+
+// earns reports whether an entry of this kind counts toward lifetime earned
+// points when positive: points given back by a refund were earned before.
+func (k EntryKind) earns() bool { return k != EntryRefund }
 
 // LedgerEntry is one movement of a customer's points. Balances are worked out
 // from the ledger when asked, never stored, so they cannot drift from it.
@@ -51,6 +59,49 @@ type LedgerEntry struct {
 	Reason      string    `json:"reason,omitempty"`
 	Username    string    `json:"username,omitempty"` // the admin behind a manual transaction
 	BatchID     int64     `json:"batchId,omitempty"`  // the batch job that wrote it, if any
+	// Paid is the money the entry is measured against by refunds: a
+	// cashback's paid amount, a redemption's redeemed value, and for a
+	// refund entry the part of the refunded amount it covers.
+	Paid float64 `json:"paid,omitempty"`
+	// Reverses is, for a refund entry, the transactionId of the order it
+	// refunds, and Refunds the part of it: its cashback or its redemption.
+	Reverses      string    `json:"reverses,omitempty"`
+	Refunds       EntryKind `json:"refunds,omitempty"`
+	HoldReference string    `json:"holdReference,omitempty"` // the hold a redemption used
+	Merchant      string    `json:"merchant,omitempty"`      // the merchant's name, as given
+	Branch        string    `json:"branch,omitempty"`        // the branch's name, as given
+}
+
+// HoldRecord is points reserved for a customer until they are redeemed, the
+// hold is released (then it is gone), or ExpiresAt passes.
+type HoldRecord struct {
+	Reference  string    `json:"reference"`
+	CustomerID string    `json:"customerId"` // the profile
+	Points     int64     `json:"points"`
+	CreatedAt  time.Time `json:"createdAt"`
+	ExpiresAt  time.Time `json:"expiresAt"`
+	RedeemedBy string    `json:"redeemedBy,omitempty"` // the redemption's transactionId, once used
+}
+
+// HoldState is a hold's status, as Gameball names it.
+type HoldState string
+
+// The states of a hold.
+const (
+	HoldActive  HoldState = "Active"
+	HoldUsed    HoldState = "Used"
+	HoldExpired HoldState = "Expired"
+)
+
+// State is the hold's status at now: holds expire by the clock, with nothing run.
+func (h *HoldRecord) State(now time.Time) HoldState {
+	switch {
+	case h.RedeemedBy != "":
+		return HoldUsed
+	case !now.Before(h.ExpiresAt):
+		return HoldExpired
+	}
+	return HoldActive
 }
 
 // BatchKind says what a batch job's items are.

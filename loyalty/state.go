@@ -31,6 +31,8 @@ type AccountState struct {
 	LastBatchID               int64            `json:"lastBatchId"`
 	Customers                 []CustomerRecord `json:"customers"` // sorted by id
 	Batches                   []BatchRecord    `json:"batches"`   // sorted by id
+	// Holds are the holds not released, used and expired ones included, sorted by reference.
+	Holds []HoldRecord `json:"holds,omitempty"`
 }
 
 // Snapshot copies every account's state. Each account is copied under its
@@ -64,6 +66,10 @@ func (a *Account) snapshotLocked() AccountState {
 	for _, r := range b.batches {
 		out.Batches = append(out.Batches, r.clone())
 	}
+	for _, h := range b.holds {
+		out.Holds = append(out.Holds, *h)
+	}
+	slices.SortFunc(out.Holds, func(x, y HoldRecord) int { return strings.Compare(x.Reference, y.Reference) })
 	slices.SortFunc(out.Customers, func(x, y CustomerRecord) int { return strings.Compare(x.ID, y.ID) })
 	slices.SortFunc(out.Batches, func(x, y BatchRecord) int { return cmp.Compare(x.ID, y.ID) })
 	return out
@@ -163,6 +169,13 @@ func restoreBook(p *Program, as AccountState) (*book, error) {
 		}
 	}
 
+	for _, h := range as.Holds {
+		if err := b.checkRestoredHold(h); err != nil {
+			return nil, err
+		}
+		b.holds[h.Reference] = &h
+	}
+
 	for i := range as.Batches {
 		r := as.Batches[i].clone()
 		if err := b.checkRestoredBatch(r); err != nil {
@@ -213,16 +226,63 @@ func (b *book) checkRestoredEntry(customerID string, e LedgerEntry, gameballIDs 
 		return fmt.Errorf("%s: availableAt is missing", at)
 	}
 	switch e.Kind {
-	case EntryCashback, EntryManual:
+	case EntryCashback, EntryManual, EntryRedemption, EntryRefund:
 		if e.TransactionID == "" {
 			return fmt.Errorf("%s: a %s entry needs a transactionId", at, e.Kind)
 		}
 	case EntryAdjustment:
 	default:
-		return fmt.Errorf("%s: kind %q is not cashback, manual or adjustment", at, e.Kind)
+		return fmt.Errorf("%s: kind %q is not cashback, manual, adjustment, redemption or refund", at, e.Kind)
 	}
-	if b.transactionUsed(e.TransactionID) {
+	if e.Kind == EntryRefund && (e.Reverses == "" || e.Refunds != EntryCashback && e.Refunds != EntryRedemption) {
+		return fmt.Errorf("%s: a refund entry needs reverses (an order's transactionId) and refunds (cashback or redemption)", at)
+	}
+	if !b.restoredIDFree(customerID, e) {
 		return fmt.Errorf("%s: transactionId %q appears twice", at, e.TransactionID)
+	}
+	return nil
+}
+
+// restoredIDFree is transactionFree for a restored entry, which may also be
+// the second movement of a refund (see Refund).
+func (b *book) restoredIDFree(customerID string, e LedgerEntry) bool {
+	if e.Kind != EntryRefund {
+		return e.TransactionID == "" || b.transactionFree(e.TransactionID, e.Kind, customerID)
+	}
+	rec, used := b.byTransactionID[e.TransactionID]
+	if !used {
+		return true
+	}
+	if rec.ID != customerID {
+		return false
+	}
+	for _, other := range rec.ledger {
+		if other.TransactionID == e.TransactionID && (other.Kind != EntryRefund || other.Reverses != e.Reverses || other.Refunds == e.Refunds) {
+			return false
+		}
+	}
+	return true
+}
+
+func (b *book) checkRestoredHold(h HoldRecord) error {
+	at := fmt.Sprintf("hold %q", h.Reference)
+	rec := b.customers[h.CustomerID]
+	switch {
+	case h.Reference == "":
+		return fmt.Errorf("a hold has no reference")
+	case b.holds[h.Reference] != nil:
+		return fmt.Errorf("%s: appears twice", at)
+	case rec == nil:
+		return fmt.Errorf("%s: customer %q is not a profile", at, h.CustomerID)
+	case h.Points <= 0 || h.Points > maxPoints:
+		return fmt.Errorf("%s: points must be 1 to %d, got %d", at, int64(maxPoints), h.Points)
+	case h.CreatedAt.IsZero() || !h.ExpiresAt.After(h.CreatedAt):
+		return fmt.Errorf("%s: expiresAt must be after createdAt", at)
+	}
+	if h.RedeemedBy != "" {
+		if d := b.order(rec, h.RedeemedBy).redemption; d == nil || d.HoldReference != h.Reference {
+			return fmt.Errorf("%s: redeemedBy %q is not a redemption of this hold", at, h.RedeemedBy)
+		}
 	}
 	return nil
 }

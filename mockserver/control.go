@@ -399,7 +399,7 @@ func customerView(c loyalty.CustomerView) control.Customer {
 	out := control.Customer{
 		Id: c.ID, Email: nonEmpty(c.Email), Mobile: nonEmpty(c.Mobile), Tier: nonEmpty(c.Tier),
 		Balance: control.Balance{
-			Total: b.TotalPoints, Available: b.AvailablePoints, Pending: b.PendingPoints, Earned: b.TotalEarnedPoints,
+			Total: b.TotalPoints, Available: b.AvailablePoints, Pending: b.PendingPoints, Held: b.HeldPoints, Earned: b.TotalEarnedPoints,
 			TotalValue: b.TotalValue, AvailableValue: b.AvailableValue, PendingValue: b.PendingValue,
 			Currency: b.Currency, PointsName: b.PointsName,
 		},

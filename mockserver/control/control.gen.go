@@ -64,6 +64,8 @@ const (
 	EntryKindAdjustment EntryKind = "adjustment"
 	EntryKindCashback   EntryKind = "cashback"
 	EntryKindManual     EntryKind = "manual"
+	EntryKindRedemption EntryKind = "redemption"
+	EntryKindRefund     EntryKind = "refund"
 )
 
 // Valid indicates whether the value is a known member of the EntryKind enum.
@@ -74,6 +76,10 @@ func (e EntryKind) Valid() bool {
 	case EntryKindCashback:
 		return true
 	case EntryKindManual:
+		return true
+	case EntryKindRedemption:
+		return true
+	case EntryKindRefund:
 		return true
 	default:
 		return false
@@ -137,12 +143,17 @@ type Balance struct {
 	Currency       string  `json:"currency"`
 
 	// Earned Lifetime earned points.
-	Earned       int64   `json:"earned"`
+	Earned int64 `json:"earned"`
+
+	// Held Reserved by active holds; not available, still the customer's.
+	Held         int64   `json:"held"`
 	Pending      int64   `json:"pending"`
 	PendingValue float64 `json:"pendingValue"`
 	PointsName   string  `json:"pointsName"`
-	Total        int64   `json:"total"`
-	TotalValue   float64 `json:"totalValue"`
+
+	// Total available + held + pending.
+	Total      int64   `json:"total"`
+	TotalValue float64 `json:"totalValue"`
 }
 
 // Batch defines model for Batch.
@@ -332,6 +343,18 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// Hold defines model for Hold.
+type Hold struct {
+	CreatedAt  time.Time `json:"createdAt"`
+	CustomerId string    `json:"customerId"`
+	ExpiresAt  time.Time `json:"expiresAt"`
+	Points     int64     `json:"points"`
+
+	// RedeemedBy The transactionId of the redemption that used the hold.
+	RedeemedBy *string `json:"redeemedBy,omitempty"`
+	Reference  string  `json:"reference"`
+}
+
 // Journal defines model for Journal.
 type Journal struct {
 	// Capacity How many exchanges the journal keeps (-journal).
@@ -396,16 +419,32 @@ type LedgerEntry struct {
 	Amount float64 `json:"amount"`
 
 	// AvailableAt When the points count as available; later than the clock's time means pending.
-	AvailableAt           time.Time `json:"availableAt"`
-	BatchId               *int64    `json:"batchId,omitempty"`
-	GameballTransactionId int64     `json:"gameballTransactionId"`
-	Kind                  EntryKind `json:"kind"`
-	Points                int64     `json:"points"`
-	Reason                *string   `json:"reason,omitempty"`
-	RecordedAt            time.Time `json:"recordedAt"`
-	Time                  time.Time `json:"time"`
-	TransactionId         *string   `json:"transactionId,omitempty"`
-	Username              *string   `json:"username,omitempty"`
+	AvailableAt time.Time `json:"availableAt"`
+	BatchId     *int64    `json:"batchId,omitempty"`
+
+	// Branch The branch's name, as given.
+	Branch                *string `json:"branch,omitempty"`
+	GameballTransactionId int64   `json:"gameballTransactionId"`
+
+	// HoldReference The hold a redemption used.
+	HoldReference *string   `json:"holdReference,omitempty"`
+	Kind          EntryKind `json:"kind"`
+
+	// Merchant The merchant's name, as given.
+	Merchant *string `json:"merchant,omitempty"`
+
+	// Paid The money refunds are measured against: a cashback's paid amount, a redemption's redeemed value; for a refund entry, the part of the refunded amount it covers.
+	Paid       *float64   `json:"paid,omitempty"`
+	Points     int64      `json:"points"`
+	Reason     *string    `json:"reason,omitempty"`
+	RecordedAt time.Time  `json:"recordedAt"`
+	Refunds    *EntryKind `json:"refunds,omitempty"`
+
+	// Reverses A refund entry's order, by its transactionId.
+	Reverses      *string   `json:"reverses,omitempty"`
+	Time          time.Time `json:"time"`
+	TransactionId *string   `json:"transactionId,omitempty"`
+	Username      *string   `json:"username,omitempty"`
 }
 
 // LedgerFixture defines model for LedgerFixture.
@@ -480,11 +519,14 @@ type SeededCustomer struct {
 
 // StateAccount defines model for StateAccount.
 type StateAccount struct {
-	Batches                   []StateBatch    `json:"batches"`
-	Customers                 []StateCustomer `json:"customers"`
-	LastBatchId               int64           `json:"lastBatchId"`
-	LastGameballTransactionId int64           `json:"lastGameballTransactionId"`
-	Name                      string          `json:"name"`
+	Batches   []StateBatch    `json:"batches"`
+	Customers []StateCustomer `json:"customers"`
+
+	// Holds Holds not released (used and expired ones included).
+	Holds                     *[]Hold `json:"holds,omitempty"`
+	LastBatchId               int64   `json:"lastBatchId"`
+	LastGameballTransactionId int64   `json:"lastGameballTransactionId"`
+	Name                      string  `json:"name"`
 }
 
 // StateBatch defines model for StateBatch.

@@ -1,0 +1,214 @@
+package loyalty
+
+import (
+	"fmt"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gbkit/gameball-go/internal/errcode"
+)
+
+// Paging with startAfter reads every transaction exactly once, even while
+// other transactions are recorded between pages.
+func TestHistoryPagingWhileWriting(t *testing.T) {
+	_, a, _ := newTestEngine(t, nil)
+	for i := range 450 {
+		if _, err := a.RewardCashback(cashback(fmt.Sprintf("c%d", i%7), fmt.Sprintf("T%d", i), 10)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	wg.Go(func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := a.AddManualTransaction(manual("writer", fmt.Sprintf("W%d", i), 1)); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	seen := map[int64]int{}
+	var last int64
+	pages := 0
+	for {
+		page, err := a.History(HistoryQuery{StartAfter: last, Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, r := range page.Transactions {
+			if r.GameballTransactionID <= last {
+				t.Fatalf("page %d: id %d is not after %d", pages, r.GameballTransactionID, last)
+			}
+			seen[r.GameballTransactionID]++
+			last = r.GameballTransactionID
+		}
+		if len(page.Transactions) > 200 {
+			t.Fatalf("page of %d", len(page.Transactions))
+		}
+		if pages == 3 {
+			close(stop)
+			wg.Wait()
+		}
+		if !page.HasMore {
+			break
+		}
+	}
+	for id := int64(1); id <= last; id++ {
+		if seen[id] != 1 {
+			t.Fatalf("id %d seen %d times (read %d pages up to %d)", id, seen[id], pages, last)
+		}
+	}
+	if last < 450 {
+		t.Fatalf("read up to %d, want at least the 450 written first", last)
+	}
+}
+
+// Every kind of entry maps to a documented type, direction and status, with
+// the balance before and after.
+func TestHistoryRecords(t *testing.T) {
+	_, a, clock := newTestEngine(t, func(c *Config) { c.Program.ReturnWindow = 10; c.Program.PointsExpiry = 30 })
+	withPoints(t, a, "c1", 100)                                           // 1: +100 manual
+	if _, err := a.RewardCashback(cashback("c1", "O1", 50)); err != nil { // 2: +50 pending
+		t.Fatal(err)
+	}
+	if _, err := a.Redeem(Redemption{CustomerID: "c1", TransactionID: "D1", Time: t0, Points: new(int64(40)), Reason: "checkout"}); err != nil { // 3: -40
+		t.Fatal(err)
+	}
+	if _, err := a.Refund(Refund{CustomerID: "c1", RefundTransactionID: "R1", ReverseTransactionID: "D1", Time: t0, Amount: new(1.0)}); err != nil { // 4: +10
+		t.Fatal(err)
+	}
+	if _, err := a.AddManualTransaction(manual("c1", "M2", -5)); err != nil { // 5: -5
+		t.Fatal(err)
+	}
+	type row struct {
+		Type          TransactionType
+		Direction     string
+		Points        int64
+		Status        TransactionStatus
+		Before, After int64
+	}
+	rows := func(q HistoryQuery) []row {
+		t.Helper()
+		page, err := a.History(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []row
+		for _, r := range page.Transactions {
+			out = append(out, row{r.Type, r.Direction, r.Points, r.Status, r.BalanceBefore, r.BalanceAfter})
+		}
+		return out
+	}
+	want := []row{
+		{TypeManualAccumulation, "+", 100, StatusActive, 0, 100},
+		{TypePaymentReward, "+", 50, StatusPending, 100, 150},
+		{TypeRedemption, "-", 40, StatusActive, 150, 110},
+		{TypeRefund, "+", 10, StatusActive, 110, 120},
+		{TypeManualDeduction, "-", 5, StatusActive, 120, 115},
+	}
+	if got := rows(HistoryQuery{CustomerID: "c1"}); !reflect.DeepEqual(got, want) {
+		t.Fatalf("history:\n%+v\nwant\n%+v", got, want)
+	}
+	if got := rows(HistoryQuery{Direction: "-"}); !reflect.DeepEqual(got, []row{want[2], want[4]}) {
+		t.Fatalf("deductions: %+v", got)
+	}
+	if got := rows(HistoryQuery{Direction: " ", Status: "pending"}); !reflect.DeepEqual(got, []row{want[1]}) {
+		t.Fatalf("pending accumulations: %+v", got)
+	}
+	clock.Set(t0.Add(31 * 24 * time.Hour)) // the manual points expired; the cashback matured on day 10
+	got := rows(HistoryQuery{CustomerID: "c1", Limit: 2})
+	if got[0].Status != StatusExpired || got[1].Status != StatusActive {
+		t.Fatalf("a month later: %+v", got)
+	}
+	for _, tc := range []struct {
+		q    HistoryQuery
+		code errcode.Code
+	}{
+		{HistoryQuery{Limit: 201}, errcode.InvalidValue},
+		{HistoryQuery{Limit: -1}, errcode.InvalidValue},
+		{HistoryQuery{Direction: "up"}, errcode.InvalidValue},
+		{HistoryQuery{Status: "Done"}, errcode.InvalidValue},
+		{HistoryQuery{StartAfter: -1}, errcode.InvalidValue},
+		{HistoryQuery{CustomerID: "nobody"}, errcode.CustomerNotFound},
+	} {
+		_, err := a.History(tc.q)
+		wantCode(t, err, tc.code)
+	}
+}
+
+// Refunds, redemptions and holds survive a snapshot and restore, and a
+// restored state is refused when it names what no call could have made.
+func TestLifecycleStateRoundTrip(t *testing.T) {
+	e, a, _ := newTestEngine(t, nil)
+	withPoints(t, a, "c1", 100)
+	h, err := a.PlaceHold(hold("c1", 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	used, err := a.PlaceHold(hold("c1", 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Redeem(Redemption{CustomerID: "c1", TransactionID: "O1", Time: t0, HoldReference: used.Reference}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.RewardCashback(cashback("c1", "O1", 30)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Refund(Refund{CustomerID: "c1", RefundTransactionID: "R1", ReverseTransactionID: "O1", Time: t0}); err != nil {
+		t.Fatal(err)
+	}
+	saved := e.Snapshot()
+	before := balanceOf(t, a, "c1")
+	e.Reset("")
+	if err := e.Restore(saved); err != nil {
+		t.Fatal(err)
+	}
+	if after := balanceOf(t, a, "c1"); after != before {
+		t.Fatalf("restored balance %+v, want %+v", after, before)
+	}
+	if got, err := a.GetHold(h.Reference); err != nil || got.State != HoldActive {
+		t.Fatalf("restored hold: %+v, %v", got, err)
+	}
+	_, err = a.Refund(Refund{CustomerID: "c1", RefundTransactionID: "R2", ReverseTransactionID: "O1", Time: t0})
+	wantCode(t, err, errcode.TransactionAlreadyCancelled)
+
+	for _, tc := range []struct {
+		name string
+		edit func(s *AccountState)
+	}{
+		{"a hold of nobody", func(s *AccountState) { s.Holds[0].CustomerID = "nobody" }},
+		{"a hold twice", func(s *AccountState) { s.Holds = append(s.Holds, s.Holds[0]) }},
+		{"a hold redeemed by no redemption", func(s *AccountState) {
+			for i := range s.Holds {
+				s.Holds[i].RedeemedBy = "R1"
+			}
+		}},
+		{"a refund of nothing", func(s *AccountState) {
+			l := s.Customers[0].Ledger
+			l[len(l)-1].Reverses = ""
+		}},
+		{"a second cashback of one order", func(s *AccountState) {
+			l := s.Customers[0].Ledger
+			for i := range l {
+				if l[i].Kind == EntryRedemption {
+					l[i].Kind = EntryCashback
+				}
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := e.Snapshot()
+			tc.edit(&s.Accounts[0])
+			wantCode(t, e.Restore(s), errcode.InvalidValue)
+		})
+	}
+}

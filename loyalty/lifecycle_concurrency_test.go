@@ -1,0 +1,157 @@
+package loyalty
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/gbkit/gameball-go/internal/errcode"
+)
+
+// TestConcurrentLifecycle races refunds, holds, redemptions of holds and of
+// points, releases and activations against awards, over shared pools of
+// order ids, refund ids and hold references. Every operation is atomic, so
+// afterwards: each balance is its ledger (held points included in the
+// total), no order has two cashbacks or two redemptions, no refund id was
+// applied twice, no hold was redeemed twice or for other points than it
+// held, and only a customer whose cashback was refunded can be short.
+func TestConcurrentLifecycle(t *testing.T) {
+	_, a, _ := newTestEngine(t, func(c *Config) { c.Program.ReturnWindow = 1 })
+	const workers, opsEach, pool = 12, 200, 30
+	customers := []string{"a", "b", "c"}
+	for _, c := range customers {
+		withPoints(t, a, c, 1000)
+	}
+	var mu sync.Mutex
+	var holds []string // references handed out, redeemed or not
+	pickHold := func(rng *rand.Rand) string {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(holds) == 0 {
+			return "none"
+		}
+		return holds[rng.IntN(len(holds))]
+	}
+
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 11))
+			for i := range opsEach {
+				customer := customers[rng.IntN(len(customers))]
+				order := fmt.Sprintf("O%d", rng.IntN(pool))
+				var err error
+				switch rng.IntN(8) {
+				case 0, 1:
+					_, err = a.RewardCashback(cashback(customer, order, float64(rng.IntN(100)+1)))
+				case 2:
+					_, err = a.Redeem(Redemption{CustomerID: customer, TransactionID: order, Time: t0, Points: new(int64(rng.IntN(50) + 1))})
+				case 3:
+					var amount *float64
+					if rng.IntN(2) == 0 {
+						amount = new(float64(rng.IntN(40) + 1))
+					}
+					_, err = a.Refund(Refund{CustomerID: customer, RefundTransactionID: fmt.Sprintf("R%d", rng.IntN(pool*2)),
+						ReverseTransactionID: order, Time: t0, Amount: amount})
+				case 4:
+					var h HoldView
+					if h, err = a.PlaceHold(hold(customer, int64(rng.IntN(30)+1))); err == nil {
+						mu.Lock()
+						holds = append(holds, h.Reference)
+						mu.Unlock()
+					}
+				case 5:
+					_, err = a.Redeem(Redemption{CustomerID: customer, TransactionID: fmt.Sprintf("H-w%d-%d", w, i), Time: t0, HoldReference: pickHold(rng)})
+				case 6:
+					_, err = a.ReleaseHold(pickHold(rng))
+				case 7:
+					_, err = a.Activate(order)
+				}
+				var refusal *Error
+				switch {
+				case err == nil:
+				case !errors.As(err, &refusal):
+					t.Errorf("unexpected error: %v", err)
+				case !expectedRace(refusal.Code):
+					t.Errorf("unexpected refusal: %d %s", refusal.Code, refusal.Message)
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	type orderKey struct {
+		id   string
+		kind EntryKind
+	}
+	perOrder := map[orderKey]int{}
+	refundParts := map[string]map[EntryKind]int{}
+	byHold := map[string][]LedgerEntry{}
+	for _, c := range a.Customers() {
+		ledger, err := a.Ledger(c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Balance.TotalPoints != ledgerSum(ledger) {
+			t.Errorf("customer %s: balance %+v, ledger sums to %d", c.ID, c.Balance, ledgerSum(ledger))
+		}
+		refunded := false
+		for _, e := range ledger {
+			switch e.Kind {
+			case EntryCashback, EntryRedemption, EntryManual:
+				perOrder[orderKey{e.TransactionID, e.Kind}]++
+			case EntryRefund:
+				refunded = refunded || e.Refunds == EntryCashback
+				if refundParts[e.TransactionID] == nil {
+					refundParts[e.TransactionID] = map[EntryKind]int{}
+				}
+				refundParts[e.TransactionID][e.Refunds]++
+			}
+			if e.HoldReference != "" {
+				byHold[e.HoldReference] = append(byHold[e.HoldReference], e)
+			}
+		}
+		if c.Balance.AvailablePoints < 0 && !refunded {
+			t.Errorf("customer %s is short without a refund: %+v", c.ID, c.Balance)
+		}
+	}
+	for k, n := range perOrder {
+		if n > 1 {
+			t.Errorf("order %q has %d %s entries", k.id, n, k.kind)
+		}
+	}
+	for id, parts := range refundParts {
+		for part, n := range parts {
+			if n > 1 {
+				t.Errorf("refund %q was applied %d times to a %s", id, n, part)
+			}
+		}
+	}
+	redeemedHolds := 0
+	for ref, entries := range byHold {
+		h, err := a.GetHold(ref)
+		if err != nil {
+			t.Fatalf("hold %s was redeemed but is gone: %v", ref, err)
+		}
+		if len(entries) != 1 || -entries[0].Points != h.Points || h.State != HoldUsed {
+			t.Errorf("hold %s (%d points, %s) was redeemed by %+v", ref, h.Points, h.State, entries)
+		}
+		redeemedHolds++
+	}
+	if redeemedHolds == 0 || len(refundParts) == 0 {
+		t.Errorf("the race did not happen: %d holds redeemed, %d refunds", redeemedHolds, len(refundParts))
+	}
+}
+
+// expectedRace reports whether a refusal is one the racing workers of
+// TestConcurrentLifecycle provoke by design.
+func expectedRace(code errcode.Code) bool {
+	switch code {
+	case errcode.DuplicateTransaction, errcode.InsufficientBalance, errcode.TransactionNotFound,
+		errcode.TransactionAlreadyCancelled, errcode.HoldNotFound:
+		return true
+	}
+	return false
+}
