@@ -1,6 +1,9 @@
 package loyalty
 
 import (
+	"cmp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gbkit/gameball-go/internal/errcode"
@@ -26,7 +29,9 @@ type HoldView struct {
 	Points     int64
 	Amount     float64 // the points' money value
 	State      HoldState
+	CreatedAt  time.Time
 	ExpiresAt  time.Time
+	RedeemedBy string // the redemption's transactionId, once used
 }
 
 // PlaceHold reserves available points for the program's hold time (by the
@@ -110,6 +115,28 @@ func (a *Account) ReleaseHold(reference string) (HoldView, error) {
 	return view, nil
 }
 
+// Holds lists a customer's holds (by id or alias) not released, oldest
+// first, with their state at the clock's time.
+func (a *Account) Holds(customerID string) ([]HoldView, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	rec := a.book.lookup(customerID)
+	if rec == nil {
+		return nil, refuse(errcode.CustomerNotFound, "customer %q not found", customerID)
+	}
+	now := a.now()
+	var out []HoldView
+	for _, h := range a.book.holds {
+		if h.CustomerID == rec.ID {
+			out = append(out, a.holdView(h, now))
+		}
+	}
+	slices.SortFunc(out, func(x, y HoldView) int {
+		return cmp.Or(x.CreatedAt.Compare(y.CreatedAt), strings.Compare(x.Reference, y.Reference))
+	})
+	return out, nil
+}
+
 // usableHold is the hold a redemption names, if it is rec's and active.
 func (b *book) usableHold(reference string, rec *customer, now time.Time) (*HoldRecord, *Error) {
 	h, ok := b.holds[reference]
@@ -132,7 +159,9 @@ func (a *Account) holdView(h *HoldRecord, now time.Time) HoldView {
 		Points:     h.Points,
 		Amount:     a.program().value(h.Points),
 		State:      h.State(now),
+		CreatedAt:  h.CreatedAt,
 		ExpiresAt:  h.ExpiresAt,
+		RedeemedBy: h.RedeemedBy,
 	}
 }
 

@@ -359,9 +359,19 @@ func (h *controlHandlers) GetCustomer(_ context.Context, req controlapi.GetCusto
 	if view == nil { // reset between the two reads
 		return nil, newError(errcode.CustomerNotFound, "customer %q not found", req.CustomerId)
 	}
-	out := controlapi.GetCustomer200JSONResponse{Customer: customerView(*view), Ledger: []control.LedgerEntry{}}
+	holds, err := a.Holds(view.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := controlapi.GetCustomer200JSONResponse{Customer: customerView(*view), Ledger: []control.LedgerEntry{}, Holds: []control.CustomerHold{}}
 	if err := convertJSON(ledger, &out.Ledger); err != nil {
 		return nil, err
+	}
+	for _, h := range holds {
+		out.Holds = append(out.Holds, control.CustomerHold{
+			Reference: h.Reference, Points: h.Points, State: control.CustomerHoldState(h.State),
+			CreatedAt: h.CreatedAt, ExpiresAt: h.ExpiresAt, RedeemedBy: nonEmpty(h.RedeemedBy),
+		})
 	}
 	return out, nil
 }

@@ -59,6 +59,27 @@ func (e BatchState) Valid() bool {
 	}
 }
 
+// Defines values for CustomerHoldState.
+const (
+	HoldActive  CustomerHoldState = "Active"
+	HoldExpired CustomerHoldState = "Expired"
+	HoldUsed    CustomerHoldState = "Used"
+)
+
+// Valid indicates whether the value is a known member of the CustomerHoldState enum.
+func (e CustomerHoldState) Valid() bool {
+	switch e {
+	case HoldActive:
+		return true
+	case HoldExpired:
+		return true
+	case HoldUsed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for EntryKind.
 const (
 	EntryKindAdjustment EntryKind = "adjustment"
@@ -234,8 +255,11 @@ type Customer struct {
 
 // CustomerDetail defines model for CustomerDetail.
 type CustomerDetail struct {
-	Customer Customer      `json:"customer"`
-	Ledger   []LedgerEntry `json:"ledger"`
+	Customer Customer `json:"customer"`
+
+	// Holds The customer's holds not released, oldest first.
+	Holds  []CustomerHold `json:"holds"`
+	Ledger []LedgerEntry  `json:"ledger"`
 }
 
 // CustomerFixture defines model for CustomerFixture.
@@ -253,6 +277,21 @@ type CustomerFixture struct {
 	// Tier A configured tier to pin the customer to; omit to have it follow earned points.
 	Tier *string `json:"tier,omitempty"`
 }
+
+// CustomerHold defines model for CustomerHold.
+type CustomerHold struct {
+	CreatedAt time.Time `json:"createdAt"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	Points    int64     `json:"points"`
+
+	// RedeemedBy The transactionId of the redemption that used the hold.
+	RedeemedBy *string           `json:"redeemedBy,omitempty"`
+	Reference  string            `json:"reference"`
+	State      CustomerHoldState `json:"state"`
+}
+
+// CustomerHoldState defines model for CustomerHold.State.
+type CustomerHoldState string
 
 // EntryKind defines model for EntryKind.
 type EntryKind string
