@@ -102,6 +102,7 @@ func New(apiKey, secretKey string, opts ...Option) (*Client, error) {
 		}
 	}
 	c.server = c.baseURL.String() + "/"
+	c.httpClient = guardedHTTPClient(c.httpClient, c.baseURL)
 	// The generated client sends through the same pipeline as the
 	// convenience methods: keys, retries and logging live in one place.
 	raw, err := NewClientWithResponses(c.server, WithHTTPClient(doer{c}))
