@@ -56,9 +56,15 @@ func integralNumbers(body []byte) []byte {
 		case b == '"':
 			inString = true
 		case b == '-' || '0' <= b && b <= '9':
-			end := i + 1
+			end, plain := i+1, true
 			for end < len(body) && isNumberByte(body[end]) {
+				plain = plain && '0' <= body[end] && body[end] <= '9'
 				end++
+			}
+			// Most numbers are plain integers: nothing to rewrite, nothing to copy.
+			if plain {
+				i = end - 1
+				continue
 			}
 			if n, ok := wholeNumber(string(body[i:end])); ok {
 				out = append(out, body[copied:i]...)

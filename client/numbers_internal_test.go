@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -101,4 +102,49 @@ func TestIntegralNumbersKeepsValues(t *testing.T) {
 			t.Fatalf("%s rewritten as %s: %v", body, integralNumbers(body), err)
 		}
 	})
+}
+
+// batchStatusBody is the status of a finished 1,000-item batch, the largest
+// answer the client reads, as the mock writes it (integers as integers).
+func batchStatusBody() []byte {
+	st := BatchStatus{Status: new(BatchStateCompleted), TotalItems: new(1000), ProcessedItems: new(1000), FailedItems: new(0)}
+	results := make([]BatchItemResult, 1000)
+	for i := range results {
+		results[i] = BatchItemResult{Index: new(i), CustomerId: new(fmt.Sprintf("cust_%d", i)), TransactionId: new(fmt.Sprintf("TXN-%d", i)),
+			GameballTransactionId: new(float64(100000 + i)), Points: new(150.0)}
+	}
+	st.Results = &results
+	body, _ := json.Marshal(st)
+	return body
+}
+
+// BenchmarkDecodeBatchStatus measures the rewrite of integral numbers
+// against the decoding it precedes, on the largest answer: as the mock
+// writes it (nothing to rewrite) and with every points and index spelled
+// 150.0 (a rewrite per item). Compare the medians of the sub-benchmarks.
+func BenchmarkDecodeBatchStatus(b *testing.B) {
+	plain := batchStatusBody()
+	spelled := bytes.ReplaceAll(bytes.ReplaceAll(plain, []byte(`"points":150`), []byte(`"points":150.0`)), []byte(`"index":`), []byte(`"index":1e0*`))
+	spelled = bytes.ReplaceAll(spelled, []byte(`1e0*`), []byte(``)) // keep the index valid: only points are respelled
+	for _, bc := range []struct {
+		name string
+		run  func(body []byte) error
+	}{
+		{"decode", func(body []byte) error { var st BatchStatus; return json.Unmarshal(body, &st) }},
+		{"rewrite", func(body []byte) error { _ = integralNumbers(body); return nil }},
+	} {
+		for _, body := range []struct {
+			name string
+			b    []byte
+		}{{"as-written", plain}, {"all-150.0", spelled}} {
+			b.Run(bc.name+"/"+body.name, func(b *testing.B) {
+				b.SetBytes(int64(len(body.b)))
+				for b.Loop() {
+					if err := bc.run(body.b); err != nil && bc.name == "decode" && body.name == "as-written" {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }
