@@ -25,10 +25,14 @@ func (a *Account) Balance(customerID string) (Balance, error) {
 }
 
 // balance sums a ledger at now:
-//   - pending: entries whose AvailableAt is still ahead;
-//   - available: matured entries, less any expired points (see standing);
+//   - pending: points earned whose AvailableAt is still ahead;
+//   - available: matured points, less deductions and expired points (see
+//     standing);
 //   - total: available + pending;
 //   - earned: every positive entry, pending or not, expired or not.
+//
+// Neither available nor pending is ever negative for a ledger the API
+// wrote, whichever way the clock has moved (see standing).
 func (bk *book) balance(rec *customer, now time.Time) Balance {
 	p := bk.program
 	s := bk.standing(rec, now)
@@ -73,32 +77,56 @@ type lot struct {
 // expiry that a fresher lot could have covered. Without expiry this is simply
 // the sum of the matured entries.
 //
-// The rules never let a deduction exceed what is available, so the replay
-// never runs short. A state where it does (after the clock was moved back, or
-// a hand-edited snapshot) carries the shortfall as a debt that later lots pay
-// off, and available may show negative: the ledger is reported, not repaired.
+// Moving the clock back undoes nothing that was recorded; only maturity and
+// expiry are judged by the clock. A deduction takes effect when recorded and
+// is never pending: one recorded after now (the clock was moved back past
+// it) counts at now. It may then have spent points that are pending again at
+// now (they had matured when it was made): what the matured lots cannot
+// cover comes out of the pending points, soonest maturing first. So, with
+// the clock anywhere, available and pending are never negative and total
+// is what the ledger holds (less expired points). 100 cashback points
+// matured and 20 of them spent: with the clock moved back between the two,
+// 80 are available (not 100 available and -20 pending); moved back before
+// the points matured, 80 are pending and none available.
+//
+// The rules never let deductions exceed what was earned (seeds and state
+// files are checked the same way), so the replay never runs short. Were it
+// to (a state the API cannot make), the shortfall would show as a negative
+// available balance: the ledger is reported, not repaired.
 func (b *book) standing(rec *customer, now time.Time) standing {
 	p := b.program
 	var s standing
-	matured := make([]*LedgerEntry, 0, len(rec.ledger))
+	var pending []*LedgerEntry // earnings not yet available
+	effective := make([]*LedgerEntry, 0, len(rec.ledger))
 	for i := range rec.ledger {
 		e := &rec.ledger[i]
-		if e.AvailableAt.After(now) {
-			s.pending += e.Points
+		if e.Points >= 0 && e.AvailableAt.After(now) {
+			pending = append(pending, e)
 		} else {
-			matured = append(matured, e)
+			effective = append(effective, e)
 		}
 	}
-	slices.SortStableFunc(matured, func(x, y *LedgerEntry) int {
-		return cmp.Or(x.AvailableAt.Compare(y.AvailableAt), cmp.Compare(x.GameballTransactionID, y.GameballTransactionID))
-	})
+	// when is an effective entry's time in the replay: a deduction recorded
+	// after now counts at now.
+	when := func(e *LedgerEntry) time.Time {
+		if e.AvailableAt.After(now) {
+			return now
+		}
+		return e.AvailableAt
+	}
+	byTime := func(when func(*LedgerEntry) time.Time) func(x, y *LedgerEntry) int {
+		return func(x, y *LedgerEntry) int {
+			return cmp.Or(when(x).Compare(when(y)), cmp.Compare(x.GameballTransactionID, y.GameballTransactionID))
+		}
+	}
+	slices.SortStableFunc(effective, byTime(when))
 
 	// Lots expire a fixed time after they mature, and they are appended in
 	// the order they mature, so the slice is also in order of expiry.
 	var lots []lot
 	var debt int64
-	for _, e := range matured {
-		lots = p.dropExpired(lots, e.AvailableAt)
+	for _, e := range effective {
+		lots = p.dropExpired(lots, when(e))
 		if e.Points >= 0 {
 			l := lot{points: e.Points, expiresAt: p.expiry(e.AvailableAt)}
 			paid := min(debt, l.points)
@@ -120,6 +148,14 @@ func (b *book) standing(rec *customer, now time.Time) standing {
 		debt += owed
 	}
 	lots = p.dropExpired(lots, now)
+
+	// A debt left here spent points that are pending again at now.
+	slices.SortStableFunc(pending, byTime(func(e *LedgerEntry) time.Time { return e.AvailableAt }))
+	for _, e := range pending {
+		paid := min(debt, e.Points)
+		debt -= paid
+		s.pending += e.Points - paid
+	}
 
 	s.available = -debt
 	for _, l := range lots {
