@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 )
@@ -82,6 +83,15 @@ func submit[I any](ctx context.Context, c *Client, items []I, build func(server 
 		})
 		if err == nil && job.JobId == nil {
 			err = fmt.Errorf("gameball: %s: the answer has no jobId", info.op.ID)
+		}
+		if errors.Is(err, ErrUndecodableResponse) {
+			// Gameball took the chunk: a job runs it, under an id we could not read.
+			rest := "none after them"
+			if next := first + len(chunk); next < len(items) {
+				rest = fmt.Sprintf("items %d to %d were not", next, len(items)-1)
+			}
+			return jobs, fmt.Errorf("gameball: items %d to %d of %d were submitted, as a job whose answer could not be read (%s): %w",
+				first, first+len(chunk)-1, len(items), rest, err)
 		}
 		if err != nil {
 			return jobs, fmt.Errorf("gameball: items %d to %d of %d not submitted: %w", first, len(items)-1, len(items), err)

@@ -18,12 +18,17 @@
 //     backoff and full jitter, obeying Retry-After, within RetryPolicy's
 //     bounds, and only where the generated table says a replay is safe;
 //   - logging: one debug line per attempt and a warning per retry, never a
-//     key.
+//     key;
+//   - the keys never go to an origin other than the base URL's, whatever
+//     redirects the server sends;
+//   - a 2xx JSON answer's integral numbers (50.0) are written as integers
+//     before decoding, so fields the spec types integer read them.
 //
 // Refusals are *APIError values; errors.Is tells the cases apart
 // (ErrDuplicateTransaction, ErrInsufficientBalance, ErrRateLimited, ...).
 // A retried write whose earlier attempt was applied ends in ErrAlreadyApplied
-// rather than in a confusing duplicate error. SubmitCashbackRewards,
+// rather than in a confusing duplicate error; a 2xx answer that does not
+// decode is ErrUndecodableResponse, for a call that was applied. SubmitCashbackRewards,
 // SubmitBalanceAdjustments and WaitForBatches run any number of items as
 // batch jobs of at most 1,000.
 package client
@@ -102,6 +107,7 @@ func New(apiKey, secretKey string, opts ...Option) (*Client, error) {
 		}
 	}
 	c.server = c.baseURL.String() + "/"
+	c.httpClient = guardedHTTPClient(c.httpClient, c.baseURL)
 	// The generated client sends through the same pipeline as the
 	// convenience methods: keys, retries and logging live in one place.
 	raw, err := NewClientWithResponses(c.server, WithHTTPClient(doer{c}))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 )
@@ -129,9 +130,12 @@ func callInfoOf[T any](ctx context.Context, c *Client, editors []RequestEditorFn
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, info, newAPIError(info, resp, body, c.now())
 	}
+	// resp.Body is body made decodable (integral numbers as integers), in
+	// memory: reading it cannot fail.
+	decodable, _ := io.ReadAll(resp.Body)
 	var out T
-	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, info, fmt.Errorf("gameball: %s: decoding the %d answer: %w", info.op.ID, resp.StatusCode, err)
+	if err := json.Unmarshal(decodable, &out); err != nil {
+		return nil, info, newUndecodableError(info, resp, body, err)
 	}
 	return &out, info, nil
 }

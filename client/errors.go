@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,7 +51,62 @@ var (
 	// ErrNotProcessed: a batch item the job ended without reporting on
 	// (it was stopped, or failed, before the item ran).
 	ErrNotProcessed = errors.New("gameball: batch item not processed")
+	// ErrUndecodableResponse: Gameball answered 2xx, so the call was
+	// applied (a write's points were awarded or deducted, a batch job was
+	// started), but the body could not be decoded into the answer's type.
+	// Do not send the write again: a retry would be refused as a duplicate
+	// (ErrDuplicateTransaction) or, for a balance adjustment, applied
+	// twice. Read the state back instead (the customer's balance, the
+	// batch's status). errors.As with an *UndecodableResponseError gives
+	// the status and the start of the body.
+	ErrUndecodableResponse = errors.New("gameball: answer not decodable (the call was applied)")
 )
+
+// maxBodySample bounds the body an *UndecodableResponseError keeps: enough
+// to see what came back, not a copy of a 16 MiB answer per error.
+const maxBodySample = 1024
+
+// UndecodableResponseError is a 2xx answer whose body did not decode: the
+// call was applied, only its answer is lost (see ErrUndecodableResponse).
+type UndecodableResponseError struct {
+	// Operation is the operationId of the call ("rewardCashback").
+	Operation string
+	// StatusCode is the HTTP status, a 2xx.
+	StatusCode int
+	// ContentType is the answer's Content-Type header.
+	ContentType string
+	// Attempts is how many attempts the call made, retries included.
+	Attempts int
+	// Body is the start of the answer's body, at most 1 KiB of it.
+	Body []byte
+	// BodyLength is the whole body's length in bytes.
+	BodyLength int
+	// Err is the decoder's error.
+	Err error
+}
+
+func newUndecodableError(info callInfo, resp *http.Response, body []byte, err error) *UndecodableResponseError {
+	return &UndecodableResponseError{
+		Operation:   info.op.ID,
+		StatusCode:  resp.StatusCode,
+		ContentType: resp.Header.Get("Content-Type"),
+		Attempts:    info.attempts,
+		Body:        bytes.Clone(body[:min(len(body), maxBodySample)]),
+		BodyLength:  len(body),
+		Err:         err,
+	}
+}
+
+// Error says what came back and that the call was applied.
+func (e *UndecodableResponseError) Error() string {
+	return fmt.Sprintf("gameball: %s: %d answer (%d bytes) not decodable, but the call was applied: %v", e.Operation, e.StatusCode, e.BodyLength, e.Err)
+}
+
+// Is matches ErrUndecodableResponse.
+func (e *UndecodableResponseError) Is(target error) bool { return target == ErrUndecodableResponse }
+
+// Unwrap is the decoder's error.
+func (e *UndecodableResponseError) Unwrap() error { return e.Err }
 
 // APIError is a refusal: an answer other than 2xx, decoded from Gameball's
 // error object where the body is one, or a batch item that failed. An

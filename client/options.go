@@ -31,9 +31,12 @@ func BaseURL(baseURL string) Option {
 	}
 }
 
-// HTTPClient sends requests with hc instead of http.DefaultClient. hc is used
-// as it is, once per attempt: its Transport, Jar and Timeout apply to each
-// attempt, and the client never modifies it.
+// HTTPClient sends requests with hc instead of http.DefaultClient. Its
+// Transport, Jar, Timeout and redirect policy apply to each attempt, and the
+// client never modifies it: it sends with a copy whose transport also drops
+// the apikey and secretkey headers from any request to an origin other than
+// the base URL's (a redirect elsewhere gets no key), and whose stopped
+// redirects (a loop) end the call instead of being retried.
 func HTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {

@@ -111,7 +111,7 @@ const (
 	notSent       landing = iota // the connection failed before the request was written
 	refused                      // Gameball answered that it did not take the request (429, 503)
 	mayHaveLanded                // the request may have been applied (a lost answer, a 500, a 502)
-	hopeless                     // retrying cannot help (a certificate Go will not trust)
+	hopeless                     // retrying cannot help (a certificate Go will not trust, a redirect loop)
 )
 
 // classifyError sorts a transport error. Only a failed dial proves the
@@ -124,6 +124,10 @@ func classifyError(err error) landing {
 	var verify *tls.CertificateVerificationError
 	switch {
 	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid), errors.As(err, &verify):
+		return hopeless
+	}
+	var redirect *redirectError
+	if errors.As(err, &redirect) {
 		return hopeless
 	}
 	var op *net.OpError

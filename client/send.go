@@ -40,8 +40,10 @@ type callInfo struct {
 // send is the one pipeline of every request: key headers, then attempts
 // until one succeeds, fails in a way a retry cannot help, or the retry
 // policy is spent. The answer's body is read within the attempt (so the
-// attempt's timeout covers it) and handed back in memory: as resp.Body, and
-// as body.
+// attempt's timeout covers it) and handed back in memory: as body, exactly
+// as read, and as resp.Body, which is what decoders read: for a 2xx JSON
+// answer, the same with integral numbers written as integers (see
+// integralNumbers).
 func (c *Client) send(req *http.Request) (resp *http.Response, body []byte, info callInfo, err error) {
 	ctx := req.Context()
 	info = callInfo{op: c.operation(req)}
@@ -94,11 +96,16 @@ func (c *Client) retryable(op operation, resp *http.Response, err error) (landin
 	return l, ok && op.ReplaySafe
 }
 
-// finish hands back the last attempt's answer, or its error with the number
-// of attempts it took.
+// finish hands back the last attempt's answer, made decodable, or its error
+// with the number of attempts it took.
 func finish(info callInfo, resp *http.Response, body []byte, err error) (*http.Response, []byte, callInfo, error) {
 	if err != nil {
 		return nil, nil, info, fmt.Errorf("gameball: %s (%s): %w", info.op.ID, attempts(info.attempts), err)
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 && isJSON(resp.Header.Get("Content-Type")) {
+		decodable := integralNumbers(body)
+		resp.Body = io.NopCloser(bytes.NewReader(decodable))
+		resp.ContentLength = int64(len(decodable))
 	}
 	return resp, body, info, nil
 }

@@ -264,8 +264,10 @@ type SeedEntry struct {
 // then changes nothing, a customerId that exists (as a profile or an alias),
 // an unknown tier, negative points, an entry of an unknown kind, of 0 points,
 // without a transactionId where one is needed, with a transactionId in use,
-// or available before its time, and, under channel merging, a contact that
-// belongs to another profile.
+// or available before its time, entries no API call could have written (a
+// negative cashback, a pending deduction, a ledger that deducts more than it
+// added or earns past 9e15 points), and, under channel merging, a contact
+// that belongs to another profile.
 func (a *Account) SeedCustomer(s CustomerSeed) (CustomerView, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()

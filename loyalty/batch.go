@@ -33,8 +33,10 @@ func (a *Account) SubmitCashbackBatch(items []Cashback) (int64, error) {
 
 // SubmitAdjustmentBatch queues a balance adjustment job and answers its id at
 // once. Each item adds (positive) or deducts (negative) a whole number of
-// points, available at once, with the 9008 rule for deductions; the customer
-// is created on first use. Refusals: 3000 for no items; 3011 for more than 1000.
+// points, available at once, with the 9008 rule for deductions and the 3011
+// rule for a customer's lifetime earned points (at most 9e15, maxBalance);
+// the customer is created on first use. Refusals: 3000 for no items; 3011
+// for more than 1000.
 func (a *Account) SubmitAdjustmentBatch(items []Adjustment) (int64, error) {
 	records := make([]BatchItem, len(items))
 	for i, adj := range items {

@@ -26,8 +26,10 @@ const maxAmount = 1e12
 // transactionId or transactionTime; 3003 for a negative amount or a return
 // window outside 0..7300; 9007 for a transactionTime later than now plus the
 // program's futureTolerance; 9004 for a transactionId this account has seen
-// in any operation, except a redemption of the same order (see order.go). A refused call changes nothing, and the check and the
-// award are atomic, so a replay racing its original awards once.
+// in any operation, except a redemption of the same order (see order.go);
+// 3011 for points that would take the customer's lifetime earned points past
+// 9e15 (see maxBalance). A refused call changes nothing, and the check and
+// the award are atomic, so a replay racing its original awards once.
 func (a *Account) RewardCashback(c Cashback) (CashbackResult, error) {
 	if !a.program().CashbackEnabled {
 		return CashbackResult{}, errCashbackDisabled()
@@ -55,6 +57,9 @@ func (a *Account) applyCashback(c Cashback, now time.Time, batchID int64) (Cashb
 	}
 	at := c.Time.UTC()
 	earned := p.earn(earningItem{eligible: c.Amount}, a.tierOf(rec), merchantID(c.Merchant), at)
+	if err := checkRoom(c.CustomerID, rec, earned.Points); err != nil {
+		return CashbackResult{}, err
+	}
 
 	window := p.ReturnWindow
 	if c.ReturnWindow != nil {

@@ -78,3 +78,20 @@ func (c *ShiftedClock) Advance(d time.Duration) {
 func (c *ShiftedClock) Offset() time.Duration {
 	return time.Duration(c.offset.Load())
 }
+
+// The times a clock may be moved to. ShiftedClock keeps its offset from real
+// time in int64 nanoseconds, about ±292 years, and wraps beyond it (year 9999
+// read back as 2319); these bounds keep every setting well inside that for
+// the next 150 years of real time, and far beyond any test's needs. A
+// controller that moves a clock (the mock server's control API) refuses
+// anything outside them.
+var (
+	EarliestClockTime = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	LatestClockTime   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// ClockTimeInRange reports whether t is within [EarliestClockTime,
+// LatestClockTime].
+func ClockTimeInRange(t time.Time) bool {
+	return !t.Before(EarliestClockTime) && !t.After(LatestClockTime)
+}

@@ -1,6 +1,10 @@
 package loyalty
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/gbkit/gameball-go/internal/errcode"
+)
 
 // customer is a CustomerRecord in memory: the profile, its ledger as plain
 // entries, and the lifetime earned points (the sum of the ledger's positive
@@ -13,6 +17,20 @@ type customer struct {
 	Aliases []string
 	ledger  []LedgerEntry
 	earned  int64
+}
+
+// checkRoom refuses (3011) an award that would take a customer's lifetime
+// earned points past maxBalance. rec is nil for a customer not yet created.
+func checkRoom(customerID string, rec *customer, points int64) *Error {
+	var earned int64
+	if rec != nil {
+		earned = rec.earned
+	}
+	if points > 0 && earned > maxBalance-points {
+		return refuse(errcode.LimitExceeded,
+			"customer %q has earned %d points; %d more would pass the %d points a customer can hold", customerID, earned, points, int64(maxBalance))
+	}
+	return nil
 }
 
 // add appends an entry to a customer's ledger and indexes its transactionId.

@@ -25,12 +25,18 @@ func (a *Account) Balance(customerID string) (Balance, error) {
 }
 
 // balance sums a ledger at now:
-//   - pending: entries whose AvailableAt is still ahead;
+//   - pending: points earned whose AvailableAt is still ahead, less the
+//     refunds waiting with them;
 //   - held: points reserved by the customer's active holds;
-//   - available: matured entries, less any expired points (see standing),
-//     less the held points;
+//   - available: matured points, less deductions, expired points (see
+//     standing) and held points;
 //   - total: available + held + pending: held points are still the customer's;
 //   - earned: every positive entry, pending or not, expired or not.
+//
+// Pending is never negative for a ledger the API wrote, whichever way the
+// clock has moved (see standing), and available is negative only after a
+// refund took back cashback points that had been spent, as Gameball's
+// refund guide says it can be.
 func (bk *book) balance(rec *customer, now time.Time) Balance {
 	p := bk.program
 	s := bk.standing(rec, now)
@@ -77,32 +83,57 @@ type lot struct {
 // expiry that a fresher lot could have covered. Without expiry this is simply
 // the sum of the matured entries.
 //
-// The rules never let a deduction exceed what is available, so the replay
-// never runs short. A state where it does (after the clock was moved back, or
-// a hand-edited snapshot) carries the shortfall as a debt that later lots pay
-// off, and available may show negative: the ledger is reported, not repaired.
+// Moving the clock back undoes nothing that was recorded; only maturity and
+// expiry are judged by the clock. A deduction takes effect when recorded and
+// is never pending, but for the refund of a pending cashback, which waits
+// with it (see waitsWithCashback): one recorded after now (the clock was moved back past
+// it) counts at now. It may then have spent points that are pending again at
+// now (they had matured when it was made): what the matured lots cannot
+// cover comes out of the pending points, soonest maturing first. So, with
+// the clock anywhere, available and pending are never negative and total
+// is what the ledger holds (less expired points). 100 cashback points
+// matured and 20 of them spent: with the clock moved back between the two,
+// 80 are available (not 100 available and -20 pending); moved back before
+// the points matured, 80 are pending and none available.
+//
+// The rules never let deductions exceed what was earned (seeds and state
+// files are checked the same way), so the replay never runs short. Were it
+// to (a state the API cannot make), the shortfall would show as a negative
+// available balance: the ledger is reported, not repaired.
 func (b *book) standing(rec *customer, now time.Time) standing {
 	p := b.program
 	var s standing
-	matured := make([]*LedgerEntry, 0, len(rec.ledger))
+	var pending []*LedgerEntry // earnings not yet available, and refunds waiting with them
+	effective := make([]*LedgerEntry, 0, len(rec.ledger))
 	for i := range rec.ledger {
 		e := &rec.ledger[i]
-		if e.AvailableAt.After(now) {
-			s.pending += e.Points
+		if e.AvailableAt.After(now) && (e.Points >= 0 || waitsWithCashback(e)) {
+			pending = append(pending, e)
 		} else {
-			matured = append(matured, e)
+			effective = append(effective, e)
 		}
 	}
-	slices.SortStableFunc(matured, func(x, y *LedgerEntry) int {
-		return cmp.Or(x.AvailableAt.Compare(y.AvailableAt), cmp.Compare(x.GameballTransactionID, y.GameballTransactionID))
-	})
+	// when is an effective entry's time in the replay: a deduction recorded
+	// after now counts at now.
+	when := func(e *LedgerEntry) time.Time {
+		if e.AvailableAt.After(now) {
+			return now
+		}
+		return e.AvailableAt
+	}
+	byTime := func(when func(*LedgerEntry) time.Time) func(x, y *LedgerEntry) int {
+		return func(x, y *LedgerEntry) int {
+			return cmp.Or(when(x).Compare(when(y)), cmp.Compare(x.GameballTransactionID, y.GameballTransactionID))
+		}
+	}
+	slices.SortStableFunc(effective, byTime(when))
 
 	// Lots expire a fixed time after they mature, and they are appended in
 	// the order they mature, so the slice is also in order of expiry.
 	var lots []lot
 	var debt int64
-	for _, e := range matured {
-		lots = p.dropExpired(lots, e.AvailableAt)
+	for _, e := range effective {
+		lots = p.dropExpired(lots, when(e))
 		if e.Points >= 0 {
 			l := lot{points: e.Points, expiresAt: p.expiry(e.AvailableAt)}
 			paid := min(debt, l.points)
@@ -125,6 +156,14 @@ func (b *book) standing(rec *customer, now time.Time) standing {
 	}
 	lots = p.dropExpired(lots, now)
 
+	// A debt left here spent points that are pending again at now.
+	slices.SortStableFunc(pending, byTime(func(e *LedgerEntry) time.Time { return e.AvailableAt }))
+	for _, e := range pending {
+		paid := min(debt, max(e.Points, 0))
+		debt -= paid
+		s.pending += e.Points - paid
+	}
+
 	s.available = -debt
 	for _, l := range lots {
 		s.available += l.points
@@ -138,6 +177,13 @@ func (b *book) standing(rec *customer, now time.Time) standing {
 		}
 	}
 	return s
+}
+
+// waitsWithCashback reports whether e is a refund of a cashback that was
+// still pending when refunded: it takes effect when that cashback matures,
+// so the refunded points leave the pending points and never mature.
+func waitsWithCashback(e *LedgerEntry) bool {
+	return e.Kind == EntryRefund && e.Refunds == EntryCashback && e.AvailableAt.After(e.RecordedAt)
 }
 
 // expiry is when points that became available at t expire; zero for never.

@@ -18,8 +18,9 @@ import (
 // Refusals: 3000 without customerId, transactionId or transactionTime; 3003
 // for points 0 (it would record nothing) or beyond ±1e15; 9007 and 9004 as
 // for RewardCashback; 9008 for a deduction larger than the available balance
-// (pending points cannot be spent). A refused call changes nothing, not even
-// creating the customer.
+// (pending points cannot be spent); 3011 for an addition that would take the
+// customer's lifetime earned points past 9e15 (see maxBalance). A refused
+// call changes nothing, not even creating the customer.
 func (a *Account) AddManualTransaction(m ManualTransaction) (ManualResult, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -48,6 +49,9 @@ func (a *Account) applyManual(m ManualTransaction, now time.Time) (ManualResult,
 	}
 	target, rec, makeAlias := b.resolve(p.ChannelMerging, m.CustomerID, m.Email, m.Mobile)
 	if err := a.checkDeduction(m.CustomerID, rec, m.Points, now); err != nil {
+		return ManualResult{}, err
+	}
+	if err := checkRoom(m.CustomerID, rec, m.Points); err != nil {
 		return ManualResult{}, err
 	}
 	rec = b.profile(target, m.CustomerID, makeAlias, m.Email, m.Mobile)
@@ -93,6 +97,9 @@ func (a *Account) applyAdjustment(adj Adjustment, now time.Time, batchID int64) 
 	b := a.book
 	target, rec, makeAlias := b.resolve(p.ChannelMerging, adj.CustomerID, "", "")
 	if err := a.checkDeduction(adj.CustomerID, rec, points, now); err != nil {
+		return LedgerEntry{}, "", err
+	}
+	if err := checkRoom(adj.CustomerID, rec, points); err != nil {
 		return LedgerEntry{}, "", err
 	}
 	rec = b.profile(target, adj.CustomerID, makeAlias, "", "")

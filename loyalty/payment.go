@@ -1,6 +1,10 @@
 package loyalty
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/gbkit/gameball-go/internal/errcode"
+)
 
 // CalculatePaymentCashback works out the points and score a payment would
 // earn, changing nothing: no customer is created, no alias recorded, no
@@ -17,7 +21,8 @@ import "fmt"
 // merchant custom rates and campaigns can match it.
 //
 // Refusals: 6001 when cashback is disabled; 3003 for a negative or
-// non-numeric totalPaid, amount, tax or discount.
+// non-numeric totalPaid, amount, tax or discount; 3011 for a payment that
+// would earn more points (or score) than a customer can hold (maxBalance).
 func (a *Account) CalculatePaymentCashback(pay Payment) (PaymentCashback, error) {
 	p := a.program()
 	if !p.CashbackEnabled {
@@ -41,6 +46,11 @@ func (a *Account) CalculatePaymentCashback(pay Payment) (PaymentCashback, error)
 		out.Services = append(out.Services, sc)
 		out.TotalPoints += sc.Points
 		out.TotalScore += sc.Score
+		// Each item earns at most maxPoints, so stopping here keeps the sums exact.
+		if out.TotalPoints > maxBalance || out.TotalScore > maxBalance {
+			return PaymentCashback{}, refuse(errcode.LimitExceeded,
+				"paymentDetails: the payment would earn more than the %d points a customer can hold", int64(maxBalance))
+		}
 	}
 	return out, nil
 }

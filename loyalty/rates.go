@@ -163,6 +163,17 @@ func (p *Program) value(points int64) float64 {
 // overflow and every count is exact in a float64 (below 2^53).
 const maxPoints = 1e15
 
+// maxBalance bounds a customer's lifetime earned points, and with them every
+// balance and total of the customer (none can exceed what was earned), so no
+// sum can overflow int64: ten batches of 1,000 adjustments of maxPoints
+// would otherwise wrap a balance negative. 9e15 is below 2^53, so a balance
+// also stays exact in a float64 and in a JavaScript frontend. A change that
+// would pass it is refused with 3011 (LimitExceeded, 422): the request is
+// well formed but asks for more than a limit allows, the same family as a
+// batch of more than 1,000 items; it is not a rule of Gameball's programs
+// (no 9xxx), and a retry cannot succeed.
+const maxBalance = 9e15
+
 // floorPoints rounds down to whole points, within ±maxPoints.
 func floorPoints(x float64) int64 {
 	switch {

@@ -171,22 +171,23 @@ func TestRefundAnswers(t *testing.T) {
 // not when the window ends, not after.
 func TestRefundOfPendingCashbackNeverMatures(t *testing.T) {
 	_, a, clock := newTestEngine(t, func(c *Config) { refundGuideConfig(c); c.Program.ReturnWindow = 14 })
+	withPoints(t, a, "c1", 50) // available points the refund must not touch
 	if _, err := a.RewardCashback(cashback("c1", "O1", 100)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.Refund(Refund{CustomerID: "c1", RefundTransactionID: "R1", ReverseTransactionID: "O1", Time: t0, Amount: new(30.0)}); err != nil {
 		t.Fatal(err)
 	}
-	if b := balanceOf(t, a, "c1"); b.PendingPoints != 70 || b.AvailablePoints != 0 {
-		t.Fatalf("after a partial refund: %+v, want 70 pending", b)
+	if b := balanceOf(t, a, "c1"); b.PendingPoints != 70 || b.AvailablePoints != 50 {
+		t.Fatalf("after a partial refund: %+v, want 70 pending and 50 available", b)
 	}
 	if _, err := a.Refund(Refund{CustomerID: "c1", RefundTransactionID: "R2", ReverseTransactionID: "O1", Time: t0}); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range []time.Duration{0, 14 * 24 * time.Hour, 400 * 24 * time.Hour} {
 		clock.Set(t0.Add(d))
-		if b := balanceOf(t, a, "c1"); b.PendingPoints != 0 || b.AvailablePoints != 0 || b.TotalPoints != 0 {
-			t.Fatalf("%v after the refund: %+v, want nothing", d, b)
+		if b := balanceOf(t, a, "c1"); b.PendingPoints != 0 || b.AvailablePoints != 50 || b.TotalPoints != 50 {
+			t.Fatalf("%v after the refund: %+v, want the 50 points only", d, b)
 		}
 	}
 }

@@ -106,6 +106,7 @@ func seedInto(b *book, p *Program, s CustomerSeed, now time.Time) (*customer, *E
 		})
 	}
 	seen := map[string]bool{}
+	tally := ledgerTally{sum: s.Points, earned: s.Points}
 	for i, se := range s.Ledger {
 		e, err := seedEntry(p, se, now)
 		if err == nil && e.TransactionID != "" {
@@ -113,6 +114,9 @@ func seedInto(b *book, p *Program, s CustomerSeed, now time.Time) (*customer, *E
 				err = fmt.Errorf("transactionId %q is already in use", e.TransactionID)
 			}
 			seen[e.TransactionID] = true
+		}
+		if err == nil {
+			err = tally.add(e)
 		}
 		if err != nil {
 			return nil, refuse(errcode.InvalidValue, "ledger[%d]: %s", i, err)
@@ -150,5 +154,44 @@ func seedEntry(p *Program, s SeedEntry, now time.Time) (LedgerEntry, error) {
 	case e.AvailableAt.Before(e.Time):
 		return e, fmt.Errorf("availableAt %s is before time %s", e.AvailableAt.Format(time.RFC3339), e.Time.Format(time.RFC3339))
 	}
-	return e, nil
+	return e, entryMadeByAPI(e)
+}
+
+// entryMadeByAPI refuses an entry that no API call could have written: a
+// cashback earns (its points are never negative), and a deduction takes
+// effect when it is recorded (it is never pending, but for the refund of a
+// pending cashback, which waits with it). Seeds and state files
+// hold only what the API could have made, so a fixture cannot show a state
+// the real service never would.
+func entryMadeByAPI(e LedgerEntry) error {
+	switch {
+	case e.Kind == EntryCashback && e.Points < 0:
+		return fmt.Errorf("a cashback entry earns points; %d is a deduction, which only manual and adjustment entries make", e.Points)
+	case e.Points < 0 && !e.AvailableAt.Equal(e.RecordedAt) && !waitsWithCashback(&e):
+		return fmt.Errorf("a deduction takes effect when recorded; availableAt %s is not its recording time %s",
+			e.AvailableAt.Format(time.RFC3339), e.RecordedAt.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// ledgerTally follows a customer's ledger in recording order and refuses
+// what the API never lets happen: more points deducted than the customer
+// had (each deduction is checked against the available points, which never
+// exceed the sum of the entries before it; only a refund takes back points
+// already spent), or lifetime earned points past maxBalance. Checking as it
+// goes also keeps both sums far from overflow.
+type ledgerTally struct{ sum, earned int64 }
+
+func (t *ledgerTally) add(e LedgerEntry) error {
+	t.sum += e.Points
+	if e.Points > 0 && e.Kind.earns() {
+		t.earned += e.Points
+	}
+	switch {
+	case t.sum < 0 && e.Points < 0 && e.Kind != EntryRefund:
+		return fmt.Errorf("deducts %d points more than the customer had", -t.sum)
+	case t.earned > maxBalance:
+		return fmt.Errorf("takes the customer's earned points past the %d a customer can hold", int64(maxBalance))
+	}
+	return nil
 }

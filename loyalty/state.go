@@ -79,7 +79,9 @@ func (a *Account) snapshotLocked() AccountState {
 // its data, the others are emptied. It checks s whole first and changes
 // nothing if anything is inconsistent (a version it does not read, an
 // account not configured, a duplicate customer, alias, transactionId or id,
-// an id above its counter, an unknown tier or kind...), answering an *Error
+// an id above its counter, an unknown tier or kind, an entry no API call
+// could have written: a negative cashback, a pending deduction, a ledger
+// that deducts more than it added or earns past 9e15 points...), answering an *Error
 // (3003) that says what and where. Jobs saved while processing restore as
 // pending and resume at their first unprocessed item.
 func (e *Engine) Restore(s State) error {
@@ -160,9 +162,13 @@ func restoreBook(p *Program, as AccountState) (*book, error) {
 		if err := b.indexRestored(p, c); err != nil {
 			return nil, err
 		}
+		var tally ledgerTally
 		for _, e := range c.Ledger {
 			if err := b.checkRestoredEntry(c.ID, e, gameballIDs); err != nil {
 				return nil, err
+			}
+			if err := tally.add(e); err != nil {
+				return nil, fmt.Errorf("customer %q: entry %d %s", c.ID, e.GameballTransactionID, err)
 			}
 			gameballIDs[e.GameballTransactionID] = c.ID
 			b.add(rec, e)
@@ -224,6 +230,9 @@ func (b *book) checkRestoredEntry(customerID string, e LedgerEntry, gameballIDs 
 		return fmt.Errorf("%s: points %d are beyond ±%d", at, e.Points, int64(maxPoints))
 	case e.AvailableAt.IsZero():
 		return fmt.Errorf("%s: availableAt is missing", at)
+	}
+	if err := entryMadeByAPI(e); err != nil {
+		return fmt.Errorf("%s: %s", at, err)
 	}
 	switch e.Kind {
 	case EntryCashback, EntryManual, EntryRedemption, EntryRefund:

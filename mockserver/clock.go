@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/internal/errcode"
+	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver/control"
 )
 
@@ -45,17 +46,72 @@ func (s *Server) clockOffset() time.Duration {
 	return s.engine.Clock().Now().Sub(time.Now()).Round(time.Millisecond)
 }
 
+// clockMoves serialises the moves of movable clocks, so two advances that
+// each fit the clock's range cannot together pass it between one's check
+// and its move. Moves are rare (a tester's command), so one lock for every
+// server in the process costs nothing.
+var clockMoves sync.Mutex
+
+// errClockRange refuses a time the clock cannot hold. A ShiftedClock keeps
+// its offset from real time in int64 nanoseconds (±292 years) and would wrap
+// (9999-12-31 read back as 2319, two long advances back in 2026), so the
+// control API holds every move within loyalty's clock range.
+func errClockRange(what string, t time.Time) *apiError {
+	return newError(errcode.InvalidValue, "%s: %s is outside the clock's range, %s to %s",
+		what, t.UTC().Format(time.RFC3339), loyalty.EarliestClockTime.Format(time.DateOnly), loyalty.LatestClockTime.Format(time.DateOnly))
+}
+
+// setClock moves the clock to t, within the clock's range.
+func (s *Server) setClock(t time.Time) error {
+	c, err := s.movableClock()
+	if err != nil {
+		return err
+	}
+	if !loyalty.ClockTimeInRange(t) {
+		return errClockRange("now", t)
+	}
+	clockMoves.Lock()
+	c.Set(t)
+	clockMoves.Unlock()
+	s.watchers.notify()
+	return nil
+}
+
+// advanceClock moves the clock by d: forward for a positive d, back for a
+// negative one, never the other way round, and only to a time within the
+// clock's range. The new time is worked out from the clock's own reading
+// with time.Time's arithmetic, which does not wrap for any Duration.
+func (s *Server) advanceClock(d time.Duration) error {
+	c, err := s.movableClock()
+	if err != nil {
+		return err
+	}
+	clockMoves.Lock()
+	defer clockMoves.Unlock()
+	if target := s.engine.Clock().Now().Add(d); !loyalty.ClockTimeInRange(target) {
+		return errClockRange("by", target)
+	}
+	c.Advance(d)
+	s.watchers.notify()
+	return nil
+}
+
 // setClockOffset makes the clock run offset ahead of real time.
 func (s *Server) setClockOffset(offset time.Duration) error {
 	c, err := s.movableClock()
 	if err != nil {
 		return err
 	}
+	if t := time.Now().Add(offset); !loyalty.ClockTimeInRange(t) {
+		return errClockRange("clockOffset", t)
+	}
+	clockMoves.Lock()
 	if oc, ok := c.(offsetClock); ok {
 		c.Advance(offset - oc.Offset())
 	} else {
 		c.Set(time.Now().Add(offset))
 	}
+	clockMoves.Unlock()
 	s.watchers.notify()
 	return nil
 }

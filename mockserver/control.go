@@ -215,12 +215,9 @@ func (h *controlHandlers) SetClock(_ context.Context, req controlapi.SetClockReq
 	if err != nil {
 		return nil, err
 	}
-	c, err := h.s.movableClock()
-	if err != nil {
+	if err := h.s.setClock(body.Now); err != nil {
 		return nil, err
 	}
-	c.Set(body.Now)
-	h.s.watchers.notify()
 	return controlapi.SetClock200JSONResponse(h.s.clockView()), nil
 }
 
@@ -233,12 +230,9 @@ func (h *controlHandlers) AdvanceClock(_ context.Context, req controlapi.Advance
 	if err != nil {
 		return nil, newError(errcode.InvalidValue, "by: %q is not a duration (72h, 30m, 3d, 1d12h, -1h)", body.By)
 	}
-	c, err := h.s.movableClock()
-	if err != nil {
+	if err := h.s.advanceClock(d); err != nil {
 		return nil, err
 	}
-	c.Advance(d)
-	h.s.watchers.notify()
 	return controlapi.AdvanceClock200JSONResponse(h.s.clockView()), nil
 }
 

@@ -56,6 +56,10 @@ func (s *Server) LoadState(st SavedState) error {
 			return newError(errcode.InvalidValue, "clockOffset: %q is not a duration", st.ClockOffset)
 		}
 		offset = d
+		// Checked before anything is restored, so a refusal changes nothing.
+		if t := time.Now().Add(offset); !loyalty.ClockTimeInRange(t) {
+			return errClockRange("clockOffset", t)
+		}
 	}
 	if err := s.engine.Restore(loyalty.State{Version: st.Version, Accounts: st.Accounts}); err != nil {
 		return err

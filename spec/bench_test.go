@@ -33,19 +33,23 @@ var benchOrder = []string{
 }
 
 // BenchmarkValidateRequest is request validation alone (openapi3filter, the
-// spec's options, routes found beforehand) of every operation: on the 3.1
-// bundle, kin-openapi's 3.1 path (what validators used before), and on the
-// validation document (what they use now).
+// spec's options, routes found beforehand) of every operation, three ways:
+// validator=validation-3.0, the validation document (what validators use);
+// validator=compiled-3.1, the 3.1 bundle with each body schema compiled once
+// (compiledValidator); validator=bundle-3.1, the 3.1 bundle on kin-openapi's
+// own 3.1 path. `make bench` prints them side by side with benchstat, the
+// validation document as the base.
 func BenchmarkValidateRequest(b *testing.B) {
 	v31, v30, ops := validatorsForBoth(b)
+	compiled := newCompiledValidator(b)
 	for _, id := range benchOrder {
 		op := ops[id]
 		body := []byte(benchBodies[id])
 		for _, v := range []struct {
 			name string
 			v    *validator
-		}{{"bundle-3.1", v31}, {"validation-3.0", v30}} {
-			b.Run(id+"/"+v.name, func(b *testing.B) {
+		}{{"bundle-3.1", v31}, {"validation-3.0", v30}, {"compiled-3.1", compiled}} {
+			b.Run("op="+id+"/validator="+v.name, func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					if err := v.v.request(op, "application/json", body); err != nil {
@@ -58,9 +62,11 @@ func BenchmarkValidateRequest(b *testing.B) {
 }
 
 // BenchmarkValidateResponse is response validation alone of every
-// operation's 200, as the contract tests' transport does it.
+// operation's 200, as the contract tests' transport does it, the same three
+// ways.
 func BenchmarkValidateResponse(b *testing.B) {
 	v31, v30, ops := validatorsForBoth(b)
+	compiled := newCompiledValidator(b)
 	for _, id := range benchOrder {
 		op := ops[id]
 		body := []byte(benchResponses[id])
@@ -68,8 +74,8 @@ func BenchmarkValidateResponse(b *testing.B) {
 		for _, v := range []struct {
 			name string
 			v    *validator
-		}{{"bundle-3.1", v31}, {"validation-3.0", v30}} {
-			b.Run(id+"/"+v.name, func(b *testing.B) {
+		}{{"bundle-3.1", v31}, {"validation-3.0", v30}, {"compiled-3.1", compiled}} {
+			b.Run("op="+id+"/validator="+v.name, func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					if err := v.v.response(op, http.StatusOK, header, body); err != nil {
@@ -84,19 +90,20 @@ func BenchmarkValidateResponse(b *testing.B) {
 // TestBenchBodiesAreValid keeps the benchmarks' bodies valid and complete.
 func TestBenchBodiesAreValid(t *testing.T) {
 	v31, v30, ops := validatorsForBoth(t)
+	compiled := newCompiledValidator(t)
 	for _, id := range benchOrder {
 		op, ok := ops[id]
 		if !ok {
 			t.Fatalf("no operation %s", id)
 		}
 		if body, ok := benchBodies[id]; ok || op.body != nil {
-			for _, v := range []*validator{v31, v30} {
+			for _, v := range []*validator{v31, v30, compiled} {
 				if err := v.request(op, "application/json", []byte(body)); err != nil {
 					t.Errorf("%s request: %v", id, err)
 				}
 			}
 		}
-		for _, v := range []*validator{v31, v30} {
+		for _, v := range []*validator{v31, v30, compiled} {
 			if err := v.response(op, http.StatusOK, http.Header{"Content-Type": {"application/json"}}, []byte(benchResponses[id])); err != nil {
 				t.Errorf("%s response: %v", id, err)
 			}

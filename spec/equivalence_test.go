@@ -28,6 +28,9 @@ import (
 // and refuse exactly what the bundle does under kin-openapi's 3.1 path. These
 // tests run both through openapi3filter, with the same options, on every
 // example of the spec and on drawn requests and responses, valid and broken.
+// The benchmarks' other candidate, the bundle with bodies compiled once
+// (compiled_test.go), is held to the same answers, so that the benchmarks
+// compare validators that agree.
 
 // TestOpenAPI30IsFresh fails when the bundle changed without `go generate`.
 func TestOpenAPI30IsFresh(t *testing.T) {
@@ -89,6 +92,7 @@ func surface(doc *openapi3.T) []string {
 // request or answered as its response, gets the same verdict.
 func TestOpenAPI30AgreesOnExamples(t *testing.T) {
 	v31, v30, ops := validatorsForBoth(t)
+	compiled := newCompiledValidator(t)
 	examples := contracttest.Examples(v31.doc)
 	if len(examples) < 16 {
 		t.Fatalf("found only %d examples", len(examples))
@@ -99,14 +103,14 @@ func TestOpenAPI30AgreesOnExamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var e31, e30 error
+		var e31, e30, ec error
 		if ex.Status == 0 {
-			e31, e30 = v31.request(op, "application/json", raw), v30.request(op, "application/json", raw)
+			e31, e30, ec = v31.request(op, "application/json", raw), v30.request(op, "application/json", raw), compiled.request(op, "application/json", raw)
 		} else {
-			e31, e30 = v31.response(op, ex.Status, jsonHeader(), raw), v30.response(op, ex.Status, jsonHeader(), raw)
+			e31, e30, ec = v31.response(op, ex.Status, jsonHeader(), raw), v30.response(op, ex.Status, jsonHeader(), raw), compiled.response(op, ex.Status, jsonHeader(), raw)
 		}
-		if e31 != nil || e30 != nil {
-			t.Errorf("%s: 3.1 says %v; 3.0 says %v", ex.Where, e31, e30)
+		if e31 != nil || e30 != nil || ec != nil {
+			t.Errorf("%s: 3.1 says %v; 3.0 says %v; compiled 3.1 says %v", ex.Where, e31, e30, ec)
 		}
 	}
 }
@@ -115,6 +119,7 @@ func TestOpenAPI30AgreesOnExamples(t *testing.T) {
 // schema, valid or broken in one place, and requires the same verdict.
 func TestOpenAPI30AgreesOnRequests(t *testing.T) {
 	v31, v30, ops := validatorsForBoth(t)
+	compiled := newCompiledValidator(t)
 	for _, id := range slices.Sorted(maps.Keys(ops)) {
 		op := ops[id]
 		if op.body == nil {
@@ -124,7 +129,9 @@ func TestOpenAPI30AgreesOnRequests(t *testing.T) {
 			// Bodies that are not the right JSON at all, and other media types.
 			for _, raw := range corpus.RawBodies {
 				for _, ct := range []string{"application/json", "text/plain", "", "application/json; charset=utf-8"} {
-					agree(t, fmt.Sprintf("%s body %q", ct, raw), v31.request(op, ct, []byte(raw)), v30.request(op, ct, []byte(raw)))
+					what := fmt.Sprintf("%s body %q", ct, raw)
+					e31 := v31.request(op, ct, []byte(raw))
+					agree(t, what, e31, v30.request(op, ct, []byte(raw)), compiled.request(op, ct, []byte(raw)))
 				}
 			}
 			rapid.Check(t, func(rt *rapid.T) {
@@ -138,7 +145,7 @@ func TestOpenAPI30AgreesOnRequests(t *testing.T) {
 					rt.Fatalf("a valid draw is refused: %v", err)
 				}
 				raw := mustJSON(rt, value)
-				agree(rt, fmt.Sprintf("%s: %s", what, raw), v31.request(op, "application/json", raw), v30.request(op, "application/json", raw))
+				agree(rt, fmt.Sprintf("%s: %s", what, raw), v31.request(op, "application/json", raw), v30.request(op, "application/json", raw), compiled.request(op, "application/json", raw))
 			})
 		})
 	}
@@ -149,6 +156,7 @@ func TestOpenAPI30AgreesOnRequests(t *testing.T) {
 // statuses, and requires the same verdict.
 func TestOpenAPI30AgreesOnResponses(t *testing.T) {
 	v31, v30, ops := validatorsForBoth(t)
+	compiled := newCompiledValidator(t)
 	for _, id := range slices.Sorted(maps.Keys(ops)) {
 		op := ops[id]
 		t.Run(id, func(t *testing.T) {
@@ -172,16 +180,17 @@ func TestOpenAPI30AgreesOnResponses(t *testing.T) {
 				}
 				raw := mustJSON(rt, value)
 				agree(rt, fmt.Sprintf("%d %s: %s (Retry-After %q)", status, what, raw, header.Get("Retry-After")),
-					v31.response(op, status, header, raw), v30.response(op, status, header, raw))
+					v31.response(op, status, header, raw), v30.response(op, status, header, raw), compiled.response(op, status, header, raw))
 			})
 		})
 	}
 }
 
-// agree fails when one validator accepts what the other refuses.
-func agree(t interface{ Fatalf(string, ...any) }, what string, e31, e30 error) {
-	if (e31 == nil) != (e30 == nil) {
-		t.Fatalf("%s\n  kin-openapi 3.1 path: %v\n  validation document:  %v", what, e31, e30)
+// agree fails when the validation document or the compiled bodies accept
+// what kin-openapi's 3.1 path refuses, or the other way round.
+func agree(t interface{ Fatalf(string, ...any) }, what string, e31, e30, compiled error) {
+	if (e31 == nil) != (e30 == nil) || (e31 == nil) != (compiled == nil) {
+		t.Fatalf("%s\n  kin-openapi 3.1 path: %v\n  validation document:  %v\n  compiled 3.1 bodies:  %v", what, e31, e30, compiled)
 	}
 }
 
@@ -217,9 +226,10 @@ type specOp struct {
 
 // validator is openapi3filter over one document, with the spec's options.
 type validator struct {
-	doc    *openapi3.T
-	router routers.Router
-	opts   openapi3filter.Options
+	doc      *openapi3.T
+	router   routers.Router
+	opts     openapi3filter.Options
+	compiled *compiledValidator // bodies by schemas compiled once, when set
 }
 
 func validatorsForBoth(t testing.TB) (v31, v30 *validator, ops map[string]specOp) {
@@ -285,6 +295,9 @@ func (v *validator) request(op specOp, contentType string, body []byte) error {
 	if err != nil {
 		return err
 	}
+	if v.compiled != nil {
+		return v.compiled.ValidateRequest(context.Background(), in)
+	}
 	return openapi3filter.ValidateRequest(context.Background(), in)
 }
 
@@ -293,11 +306,29 @@ func (v *validator) response(op specOp, status int, header http.Header, body []b
 	if err != nil {
 		return err
 	}
-	return openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+	rin := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: in,
 		Status:                 status,
 		Header:                 header,
 		Body:                   io.NopCloser(bytes.NewReader(body)),
 		Options:                &v.opts,
-	})
+	}
+	if v.compiled != nil {
+		return v.compiled.ValidateResponse(context.Background(), rin)
+	}
+	return openapi3filter.ValidateResponse(context.Background(), rin)
+}
+
+// newCompiledValidator is compiledValidator over a fresh 3.1 bundle.
+func newCompiledValidator(t testing.TB) *validator {
+	t.Helper()
+	doc, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := newValidator(t, doc)
+	if v.compiled, err = newCompiled(doc); err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
