@@ -1,6 +1,8 @@
 // Package errcode is Gameball's table of error codes: each code's HTTP status
 // and category, as Gameball's API reference lists them. The mock server
-// answers with it and the client decodes with it, so both read one table.
+// answers with it and the client decodes with it, so both read one table;
+// `go generate` writes the client's exported ErrorCode constants from this
+// file (internal/cmd/errcodes), so a code added here reaches users too.
 package errcode
 
 // Code is a Gameball error code, the "code" member of the error object.
@@ -8,53 +10,59 @@ type Code int
 
 // The codes that matter for the cashback and points operations.
 const (
-	Unauthorized           Code = 1000 // missing or wrong apikey
-	SecretKeyRequired      Code = 1001 // missing or wrong secretkey
-	Forbidden              Code = 1002
-	PreconditionFailed     Code = 2000
-	CustomerBusy           Code = 2001 // another request for the same customer is in progress
-	MissingArgument        Code = 3000 // a required argument is missing
-	NullArgument           Code = 3001 // null passed for a required argument
-	InvalidValue           Code = 3003
-	LimitExceeded          Code = 3011
-	NotSupported           Code = 3013 // e.g. a body that is not JSON
-	InvalidPayload         Code = 3016 // malformed JSON
-	NotFound               Code = 4004
-	RateLimited            Code = 4029 // gameball-go's code for HTTP 429, which Gameball answers without one
-	InternalError          Code = 5000
-	ServiceUnavailable     Code = 5003
-	GameballDisabled       Code = 6000
-	CashbackDisabled       Code = 6001
-	CustomerNotFound       Code = 7000
-	TransactionNotFound    Code = 9002
-	DuplicateTransaction   Code = 9004 // the transactionId was used before
-	InvalidTransactionTime Code = 9007 // e.g. in the future
-	InsufficientBalance    Code = 9008
+	Unauthorized                Code = 1000 // missing or wrong apikey
+	SecretKeyRequired           Code = 1001 // missing or wrong secretkey
+	Forbidden                   Code = 1002
+	PreconditionFailed          Code = 2000
+	CustomerBusy                Code = 2001 // another request for the same customer is in progress
+	MissingArgument             Code = 3000 // a required argument is missing
+	NullArgument                Code = 3001 // null passed for a required argument
+	InvalidValue                Code = 3003
+	LimitExceeded               Code = 3011
+	NotSupported                Code = 3013 // e.g. a body that is not JSON
+	InvalidPayload              Code = 3016 // malformed JSON
+	NotFound                    Code = 4004
+	RateLimited                 Code = 4029 // gameball-go's code for HTTP 429, which Gameball answers without one
+	InternalError               Code = 5000
+	ServiceUnavailable          Code = 5003
+	GameballDisabled            Code = 6000
+	CashbackDisabled            Code = 6001
+	CustomerNotFound            Code = 7000
+	TransactionNonReversible    Code = 9000 // the transaction cannot be reversed
+	TransactionAlreadyCancelled Code = 9001 // the transaction was cancelled before
+	TransactionNotFound         Code = 9002
+	DuplicateTransaction        Code = 9004 // the transactionId was used before
+	HoldNotFound                Code = 9006 // no such points hold
+	InvalidTransactionTime      Code = 9007 // e.g. in the future
+	InsufficientBalance         Code = 9008
 )
 
 var statuses = map[Code]int{
-	Unauthorized:           401,
-	SecretKeyRequired:      401,
-	Forbidden:              403,
-	PreconditionFailed:     412,
-	CustomerBusy:           422,
-	MissingArgument:        400,
-	NullArgument:           422,
-	InvalidValue:           422,
-	LimitExceeded:          422,
-	NotSupported:           415,
-	InvalidPayload:         400,
-	NotFound:               404,
-	RateLimited:            429,
-	InternalError:          500,
-	ServiceUnavailable:     503,
-	GameballDisabled:       422,
-	CashbackDisabled:       422,
-	CustomerNotFound:       404,
-	TransactionNotFound:    404,
-	DuplicateTransaction:   422,
-	InvalidTransactionTime: 422,
-	InsufficientBalance:    422,
+	Unauthorized:                401,
+	SecretKeyRequired:           401,
+	Forbidden:                   403,
+	PreconditionFailed:          412,
+	CustomerBusy:                422,
+	MissingArgument:             400,
+	NullArgument:                422,
+	InvalidValue:                422,
+	LimitExceeded:               422,
+	NotSupported:                415,
+	InvalidPayload:              400,
+	NotFound:                    404,
+	RateLimited:                 429,
+	InternalError:               500,
+	ServiceUnavailable:          503,
+	GameballDisabled:            422,
+	CashbackDisabled:            422,
+	CustomerNotFound:            404,
+	TransactionNonReversible:    422,
+	TransactionAlreadyCancelled: 422,
+	TransactionNotFound:         404,
+	DuplicateTransaction:        422,
+	HoldNotFound:                404,
+	InvalidTransactionTime:      422,
+	InsufficientBalance:         422,
 }
 
 // Status is the HTTP status Gameball answers with code; 500 for a code it does not list.
