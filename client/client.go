@@ -64,6 +64,7 @@ type Client struct {
 	userAgent    string
 	log          *slog.Logger
 	retry        RetryPolicy
+	limits       *limits       // nil: no client-side rate limit
 	pollFirst    time.Duration // first wait between two batch status polls
 	pollMax      time.Duration // longest wait between two polls
 
