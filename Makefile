@@ -4,7 +4,7 @@ GO ?= go
 # Files that carry a "Code generated ... DO NOT EDIT." header: what `go generate ./...` owns.
 GENERATED = grep -rlE '^(//|\#) Code generated .* DO NOT EDIT\.$$' --include='*.go' --include='*.yaml' . | sort
 
-.PHONY: all generate check-generate build test e2e e2e-deps mock lint update-spec drift-drill bench load fuzz
+.PHONY: all generate check-generate build test test-usermodule e2e e2e-deps mock lint update-spec drift-drill bench load fuzz
 
 all: build
 
@@ -28,11 +28,18 @@ build:
 	$(GO) build ./...
 
 ## test: check-generate, go vet, every test with the race detector (the dashboard's browser test
-## included: Chromium is installed when absent, and its absence is a failure), and the drift drill
+## included: Chromium is installed when absent, and its absence is a failure), the user's-eye
+## module's tests (internal/usermodule, a module of its own), and the drift drill
 test: check-generate e2e-deps
 	$(GO) vet ./...
 	GAMEBALL_E2E_REQUIRE_BROWSER=1 $(GO) test -race -count=1 ./...
+	$(MAKE) -s test-usermodule
 	$(MAKE) -s drift-drill
+
+## test-usermodule: internal/usermodule imports the client and gameballtest through a replace of
+## this repository, as a user's service would, and tests a small service of its own with them
+test-usermodule:
+	cd internal/usermodule && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 ## e2e: only the dashboard's browser test, in headless Chromium (installed when absent)
 e2e: e2e-deps

@@ -27,3 +27,6 @@ package gameball
 
 // 4. The table of operations (method, path, key headers, replay safety) the client reads.
 //go:generate go run ./internal/cmd/optable -o client/operations.gen.go spec/gameball.bundle.yaml
+
+// 5. Gameball's error codes as the client's exported ErrorCode constants, from the table the mock answers with.
+//go:generate go run ./internal/cmd/errcodes -o client/errcodes.gen.go internal/errcode/errcode.go

@@ -31,6 +31,16 @@
 // decode is ErrUndecodableResponse, for a call that was applied. SubmitCashbackRewards,
 // SubmitBalanceAdjustments and WaitForBatches run any number of items as
 // batch jobs of at most 1,000.
+//
+// Around the calls: APIError.Code is an ErrorCode, with a constant for each of
+// Gameball's codes (ErrorCodeInsufficientBalance, ...); CaptureResponse gives
+// a successful call's status and request id; OperationFromContext tells a
+// transport under the client (a tracer, a logger) which operation a request
+// is; RateLimit paces calls within Gameball's documented limits.
+//
+// To test code that uses the client, package gameballtest starts the
+// gameball-go mock in process: srv := gameballtest.NewServer(t), then call
+// through srv.Client.
 package client
 
 import (
@@ -64,6 +74,7 @@ type Client struct {
 	userAgent    string
 	log          *slog.Logger
 	retry        RetryPolicy
+	limits       *limits       // nil: no client-side rate limit
 	pollFirst    time.Duration // first wait between two batch status polls
 	pollMax      time.Duration // longest wait between two polls
 

@@ -117,6 +117,8 @@ func callInfoOf[T any](ctx context.Context, c *Client, editors []RequestEditorFn
 	if err != nil {
 		return nil, callInfo{}, fmt.Errorf("gameball: building the request: %w", err)
 	}
+	// The editors see where CaptureResponse records the answer; send fills it.
+	ctx = context.WithValue(ctx, captureKey{}, &captures{})
 	req = req.WithContext(ctx)
 	for _, edit := range editors {
 		if err := edit(ctx, req); err != nil {

@@ -108,6 +108,12 @@ func (e *UndecodableResponseError) Is(target error) bool { return target == ErrU
 // Unwrap is the decoder's error.
 func (e *UndecodableResponseError) Unwrap() error { return e.Err }
 
+// ErrorCode is one of Gameball's error codes, the "code" member of its error
+// object: APIError.Code. The constants (ErrorCodeDuplicateTransaction, ...)
+// are generated from the table the mock server answers with; errors.Is with
+// the Err... values above matches the cases most callers branch on.
+type ErrorCode int
+
 // APIError is a refusal: an answer other than 2xx, decoded from Gameball's
 // error object where the body is one, or a batch item that failed. An
 // answer that is not Gameball's error object (an HTML 502 from a proxy, an
@@ -117,9 +123,10 @@ type APIError struct {
 	Operation string
 	// StatusCode is the HTTP status; 0 for a batch item.
 	StatusCode int
-	// Code is Gameball's error code (9004, 9008, ...); 0 when the answer
-	// was not Gameball's error object.
-	Code int
+	// Code is Gameball's error code (ErrorCodeDuplicateTransaction,
+	// ErrorCodeInsufficientBalance, ...); 0 when the answer was not
+	// Gameball's error object.
+	Code ErrorCode
 	// Type is the code's category ("TransactionError").
 	Type string
 	// Message is Gameball's explanation, or a description of an answer
@@ -175,11 +182,11 @@ func (e *APIError) Is(target error) bool {
 	case ErrUnauthorized:
 		return status == http.StatusUnauthorized
 	case ErrDuplicateTransaction:
-		return e.Code == int(errcode.DuplicateTransaction) && !e.AlreadyApplied
+		return e.Code == ErrorCodeDuplicateTransaction && !e.AlreadyApplied
 	case ErrAlreadyApplied:
 		return e.AlreadyApplied
 	case ErrInsufficientBalance:
-		return e.Code == int(errcode.InsufficientBalance)
+		return e.Code == ErrorCodeInsufficientBalance
 	case ErrRateLimited:
 		return status == http.StatusTooManyRequests
 	case ErrValidation:
@@ -212,7 +219,7 @@ func newAPIError(info callInfo, resp *http.Response, body []byte, now time.Time)
 	}
 	var obj GameballError
 	if json.Unmarshal(body, &obj) == nil && (obj.Code != 0 || obj.Message != "") {
-		e.Code, e.Type, e.Message = obj.Code, obj.Type, obj.Message
+		e.Code, e.Type, e.Message = ErrorCode(obj.Code), obj.Type, obj.Message
 		e.DocumentationURL, e.RequestID = deref(obj.DocumentationUrl), deref(obj.RequestId)
 		if e.Type == "" && e.Code != 0 {
 			e.Type = errcode.Code(e.Code).Type()
@@ -220,7 +227,7 @@ func newAPIError(info callInfo, resp *http.Response, body []byte, now time.Time)
 	} else {
 		e.Message = describeBody(resp, body)
 	}
-	e.AlreadyApplied = info.mayHaveLanded && info.op.ReplaySafe && e.Code == int(errcode.DuplicateTransaction)
+	e.AlreadyApplied = info.mayHaveLanded && info.op.ReplaySafe && e.Code == ErrorCodeDuplicateTransaction
 	return e
 }
 
@@ -245,7 +252,7 @@ func describeBody(resp *http.Response, body []byte) string {
 // after an attempt that may have landed is marked AlreadyApplied when it
 // is a duplicate: the lost job most likely applied it.
 func itemError(job BatchJob, e BatchItemError) *APIError {
-	code := deref(e.Code)
+	code := ErrorCode(deref(e.Code))
 	out := &APIError{
 		Operation: job.Operation,
 		Code:      code,
@@ -255,7 +262,7 @@ func itemError(job BatchJob, e BatchItemError) *APIError {
 	if out.Type == "" && code != 0 {
 		out.Type = errcode.Code(code).Type()
 	}
-	out.AlreadyApplied = job.Replayed && code == int(errcode.DuplicateTransaction)
+	out.AlreadyApplied = job.Replayed && code == ErrorCodeDuplicateTransaction
 	return out
 }
 

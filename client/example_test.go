@@ -6,63 +6,37 @@ import (
 	"fmt"
 	"log"
 	"net/http"
-	"net/http/httptest"
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/gameballtest"
 	"github.com/gbkit/gameball-go/gbtime"
 	"github.com/gbkit/gameball-go/loyalty"
-	"github.com/gbkit/gameball-go/mockserver"
 )
 
-// The examples run against the gameball-go mock server, in process, so
-// they are checked on every test run. Against Gameball, drop BaseURL and
-// use your account's keys.
-
-// startMock starts a mock server with the default program and account
-// (keys gb_test_apikey / gb_test_secretkey) and returns its URL.
-func startMock(configure ...func(*loyalty.Config)) (url string, stop func()) {
-	cfg := loyalty.DefaultConfig()
-	for _, f := range configure {
-		f(&cfg)
-	}
-	engine, err := loyalty.New(cfg, loyalty.SystemClock{})
-	if err != nil {
-		log.Fatal(err)
-	}
-	srv, err := mockserver.New(engine, mockserver.Options{})
-	if err != nil {
-		log.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	return ts.URL, func() { ts.Close(); engine.Close() }
-}
-
-// mockClient is a client for the mock server at url.
-func mockClient(url string, opts ...client.Option) *client.Client {
-	c, err := client.New("gb_test_apikey", "gb_test_secretkey", append([]client.Option{client.BaseURL(url)}, opts...)...)
-	if err != nil {
-		log.Fatal(err)
-	}
-	return c
-}
-
-// aMinuteAgo is a transaction time Gameball accepts: not in the future.
-func aMinuteAgo() gbtime.Time { return gbtime.New(time.Now().UTC().Add(-time.Minute)) }
+// The examples run against the gameball-go mock server, in process
+// (package gameballtest), so they are checked on every test run and each
+// one works as it is in a test of yours; there, gameballtest.NewServer(t)
+// replaces Start and Close. Against Gameball, use client.New with your
+// account's keys instead of srv.Client.
 
 func Example() {
-	url, stop := startMock()
-	defer stop()
+	srv, err := gameballtest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
 	ctx := context.Background()
 
-	c, err := client.New("gb_test_apikey", "gb_test_secretkey", client.BaseURL(url))
+	// The mock's default account has these keys.
+	c, err := client.New("gb_test_apikey", "gb_test_secretkey", client.BaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
 	res, err := c.RewardCashback(ctx, client.RewardCashbackRequest{
 		CustomerId:      "cust_12345abc",
 		TransactionId:   "TXN987654321",
-		TransactionTime: aMinuteAgo(),
+		TransactionTime: gbtime.New(time.Now()),
 		Amount:          150.75,
 	})
 	if err != nil {
@@ -72,7 +46,7 @@ func Example() {
 
 	// The same transactionId again is refused, not awarded twice.
 	_, err = c.RewardCashback(ctx, client.RewardCashbackRequest{
-		CustomerId: "cust_12345abc", TransactionId: "TXN987654321", TransactionTime: aMinuteAgo(), Amount: 150.75,
+		CustomerId: "cust_12345abc", TransactionId: "TXN987654321", TransactionTime: gbtime.New(time.Now()), Amount: 150.75,
 	})
 	fmt.Println("again:", errors.Is(err, client.ErrDuplicateTransaction))
 	// Output:
@@ -81,14 +55,17 @@ func Example() {
 }
 
 func ExampleClient_RewardCashback() {
-	url, stop := startMock()
-	defer stop()
+	srv, err := gameballtest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
 
-	c := mockClient(url)
+	c := srv.Client
 	res, err := c.RewardCashback(context.Background(), client.RewardCashbackRequest{
 		CustomerId:      "cust_1",
 		TransactionId:   "ORDER-1001",
-		TransactionTime: aMinuteAgo(),
+		TransactionTime: gbtime.New(time.Now()),
 		Amount:          99.5,
 	})
 	if err != nil {
@@ -99,14 +76,17 @@ func ExampleClient_RewardCashback() {
 }
 
 func ExampleClient_RewardCashbackBatch() {
-	url, stop := startMock()
-	defer stop()
+	srv, err := gameballtest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
 	ctx := context.Background()
 
-	c := mockClient(url, client.BatchPolling(10*time.Millisecond, time.Second))
+	c := srv.Client
 	job, err := c.RewardCashbackBatch(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
-		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: aMinuteAgo(), Amount: 20},
-		{CustomerId: "cust_2", TransactionId: "ORDER-2", TransactionTime: aMinuteAgo(), Amount: 30},
+		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
+		{CustomerId: "cust_2", TransactionId: "ORDER-2", TransactionTime: gbtime.New(time.Now()), Amount: 30},
 	}})
 	if err != nil {
 		log.Fatal(err)
@@ -121,20 +101,22 @@ func ExampleClient_RewardCashbackBatch() {
 }
 
 func ExampleClient_CalculatePaymentCashback() {
-	url, stop := startMock()
-	defer stop()
-
-	// Calculation needs only the apikey: the secret key may stay on the server.
-	c, err := client.New("gb_test_apikey", "", client.BaseURL(url))
+	srv, err := gameballtest.Start()
 	if err != nil {
 		log.Fatal(err)
 	}
-	paid, phone, tv := 100.0, 40.0, 60.0
+	defer srv.Close()
+
+	// Calculation needs only the apikey: the secret key may stay on the server.
+	c, err := client.New("gb_test_apikey", "", client.BaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
 	res, err := c.CalculatePaymentCashback(context.Background(), client.CalculatePaymentCashbackRequest{
-		TotalPaid: &paid,
+		TotalPaid: new(100.0),
 		PaymentDetails: &[]client.PaymentService{
-			{ServiceId: ptr("phone-bill"), Amount: &phone},
-			{ServiceId: ptr("tv"), Amount: &tv, Category: &[]string{"Electronics"}}, // a custom rate of 3
+			{ServiceId: new("phone-bill"), Amount: new(40.0)},
+			{ServiceId: new("tv"), Amount: new(60.0), Category: &[]string{"Electronics"}}, // a custom rate of 3
 		},
 	})
 	if err != nil {
@@ -151,13 +133,16 @@ func ExampleClient_CalculatePaymentCashback() {
 }
 
 func ExampleClient_AdjustBalanceBatch() {
-	url, stop := startMock()
-	defer stop()
+	srv, err := gameballtest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
 	ctx := context.Background()
 
-	c := mockClient(url, client.BatchPolling(10*time.Millisecond, time.Second))
+	c := srv.Client
 	job, err := c.AdjustBalanceBatch(ctx, client.AdjustBalanceBatchRequest{Body: &[]client.BalanceAdjustmentItem{
-		{CustomerId: "cust_1", Amount: 40, Reason: ptr("goodwill")},
+		{CustomerId: "cust_1", Amount: 40, Reason: new("goodwill")},
 		{CustomerId: "cust_1", Amount: -15},
 	}})
 	if err != nil {
@@ -175,14 +160,17 @@ func ExampleClient_AdjustBalanceBatch() {
 }
 
 func ExampleClient_AddManualTransaction() {
-	url, stop := startMock()
-	defer stop()
+	srv, err := gameballtest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
 	ctx := context.Background()
 
-	c := mockClient(url)
+	c := srv.Client
 	manual := func(id string, points int) (*client.ManualTransaction, error) {
 		return c.AddManualTransaction(ctx, client.AddManualTransactionRequest{
-			CustomerId: "cust_1", TransactionId: id, TransactionTime: aMinuteAgo(),
+			CustomerId: "cust_1", TransactionId: id, TransactionTime: gbtime.New(time.Now()),
 			Username: "admin_user", Reason: "Referral bonus", Points: points,
 		})
 	}
@@ -194,23 +182,26 @@ func ExampleClient_AddManualTransaction() {
 
 	_, err = manual("MT-2", -80)
 	var apiErr *client.APIError
-	if errors.Is(err, client.ErrInsufficientBalance) && errors.As(err, &apiErr) {
-		fmt.Println("refused:", apiErr.StatusCode, apiErr.Code)
+	if errors.As(err, &apiErr) && apiErr.Code == client.ErrorCodeInsufficientBalance {
+		fmt.Println("refused:", apiErr.StatusCode, apiErr.Code, errors.Is(err, client.ErrInsufficientBalance))
 	}
 	// Output:
 	// added 50
-	// refused: 422 9008
+	// refused: 422 9008 true
 }
 
 func ExampleClient_GetBatchStatus() {
-	url, stop := startMock()
-	defer stop()
+	srv, err := gameballtest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
 	ctx := context.Background()
 
-	c := mockClient(url, client.BatchPolling(10*time.Millisecond, time.Second))
+	c := srv.Client
 	job, err := c.RewardCashbackBatch(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
-		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: aMinuteAgo(), Amount: 20},
-		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: aMinuteAgo(), Amount: 20}, // a replay
+		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
+		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20}, // a replay
 	}})
 	if err != nil {
 		log.Fatal(err)
@@ -233,14 +224,19 @@ func ExampleClient_GetBatchStatus() {
 
 func ExampleClient_StopBatch() {
 	// A mock whose jobs pause an hour between items, so there is one to stop.
-	url, stop := startMock(func(cfg *loyalty.Config) { cfg.Batch.ItemDelay = time.Hour })
-	defer stop()
+	cfg := loyalty.DefaultConfig()
+	cfg.Batch.ItemDelay = time.Hour
+	srv, err := gameballtest.Start(gameballtest.WithConfig(cfg))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
 	ctx := context.Background()
 
-	c := mockClient(url)
+	c := srv.Client
 	job, err := c.RewardCashbackBatch(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
-		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: aMinuteAgo(), Amount: 20},
-		{CustomerId: "cust_2", TransactionId: "ORDER-2", TransactionTime: aMinuteAgo(), Amount: 30},
+		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
+		{CustomerId: "cust_2", TransactionId: "ORDER-2", TransactionTime: gbtime.New(time.Now()), Amount: 30},
 	}})
 	if err != nil {
 		log.Fatal(err)
@@ -254,13 +250,16 @@ func ExampleClient_StopBatch() {
 }
 
 func ExampleClient_GetCustomerBalance() {
-	url, stop := startMock()
-	defer stop()
+	srv, err := gameballtest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
 	ctx := context.Background()
 
-	c := mockClient(url)
+	c := srv.Client
 	if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{
-		CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: aMinuteAgo(), Amount: 300,
+		CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 300,
 	}); err != nil {
 		log.Fatal(err)
 	}
@@ -278,8 +277,11 @@ func ExampleClient_GetCustomerBalance() {
 }
 
 func ExampleClient_SubmitCashbackRewards() {
-	url, stop := startMock()
-	defer stop()
+	srv, err := gameballtest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
 	ctx := context.Background()
 
 	// 2,500 rewards: more than one batch job takes.
@@ -288,13 +290,13 @@ func ExampleClient_SubmitCashbackRewards() {
 		items[i] = client.CashbackBatchItem{
 			CustomerId:      fmt.Sprintf("cust_%d", i%10),
 			TransactionId:   fmt.Sprintf("ORDER-%d", i),
-			TransactionTime: aMinuteAgo(),
+			TransactionTime: gbtime.New(time.Now()),
 			Amount:          10,
 		}
 	}
 	items[1234].TransactionId = "ORDER-0" // a replay of the first item
 
-	c := mockClient(url, client.BatchPolling(10*time.Millisecond, time.Second))
+	c := srv.Client
 	jobs, err := c.SubmitCashbackRewards(ctx, items)
 	if err != nil {
 		log.Fatal(err) // jobs holds those created before the failure
@@ -327,14 +329,16 @@ func ExampleClient_SubmitCashbackRewards() {
 }
 
 func ExampleAPIError() {
-	url, stop := startMock()
-	defer stop()
-
 	// The mock answers a request carrying "Prefer: code=503" with a 503 and
 	// Retry-After: 1. A budget of half a second cannot wait that long, so
 	// the client gives up after one attempt and says why.
-	c := mockClient(url, client.Retries(client.RetryPolicy{MaxTotalDelay: 500 * time.Millisecond}))
-	_, err := c.GetCustomerBalance(context.Background(), "cust_1", func(_ context.Context, req *http.Request) error {
+	srv, err := gameballtest.Start(gameballtest.WithClientOptions(client.Retries(client.RetryPolicy{MaxTotalDelay: 500 * time.Millisecond})))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	_, err = srv.Client.GetCustomerBalance(context.Background(), "cust_1", func(_ context.Context, req *http.Request) error {
 		req.Header.Set("Prefer", "code=503")
 		return nil
 	})
@@ -346,4 +350,83 @@ func ExampleAPIError() {
 	// Output:
 	// 503 5003 ServerError retry after 1s attempts 1
 	// server error: true
+}
+
+func ExampleCaptureResponse() {
+	srv, err := gameballtest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	// The answer's status and Gameball's request id, for a successful call
+	// too: quote the id to Gameball's support.
+	var info client.ResponseInfo
+	_, err = srv.Client.RewardCashback(context.Background(), client.RewardCashbackRequest{
+		CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 10,
+	}, client.CaptureResponse(&info))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(info.Operation, info.StatusCode, "after", info.Attempts, "attempt; request id given:", info.RequestID != "")
+	// Output: rewardCashback 200 after 1 attempt; request id given: true
+}
+
+// operationNamer is a transport under the client that tells each request's
+// operation apart, as a tracing transport naming its spans would.
+type operationNamer struct{ next http.RoundTripper }
+
+func (t operationNamer) RoundTrip(r *http.Request) (*http.Response, error) {
+	if op, ok := client.OperationFromContext(r.Context()); ok {
+		fmt.Println("sending", op)
+	}
+	return t.next.RoundTrip(r)
+}
+
+func ExampleOperationFromContext() {
+	srv, err := gameballtest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	hc := &http.Client{Transport: operationNamer{next: http.DefaultTransport}}
+	c, err := client.New("gb_test_apikey", "gb_test_secretkey", client.BaseURL(srv.URL), client.HTTPClient(hc))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = c.GetCustomerBalance(context.Background(), "nobody")
+	fmt.Println("not found:", errors.Is(err, client.ErrNotFound))
+	// Output:
+	// sending getCustomerBalance
+	// not found: true
+}
+
+func ExampleRateLimit() {
+	srv, err := gameballtest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	// Two processes share the account: each paces itself to half of
+	// Gameball's documented limits (for cashback: a burst of 9, then about
+	// 5.7 calls a second).
+	c, err := client.New("gb_test_apikey", "gb_test_secretkey", client.BaseURL(srv.URL), client.RateLimit(0.5))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for i := range 3 {
+		if _, err := c.RewardCashback(context.Background(), client.RewardCashbackRequest{
+			CustomerId: "cust_1", TransactionId: fmt.Sprintf("ORDER-%d", i), TransactionTime: gbtime.New(time.Now()), Amount: 10,
+		}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	bal, err := c.GetCustomerBalance(context.Background(), "cust_1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(*bal.AvailablePointsBalance, "points")
+	// Output: 30 points
 }

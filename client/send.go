@@ -46,13 +46,18 @@ type callInfo struct {
 // integralNumbers).
 func (c *Client) send(req *http.Request) (resp *http.Response, body []byte, info callInfo, err error) {
 	ctx := req.Context()
+	defer func() { capturesOf(ctx).fill(info, resp, body) }()
 	info = callInfo{op: c.operation(req)}
+	ctx = withOperation(ctx, info.op.ID) // for the transports under the client: OperationFromContext
 	c.setHeaders(req, info.op)
 	if err := bufferBody(req); err != nil {
 		return nil, nil, info, fmt.Errorf("gameball: %s: reading the request body: %w", info.op.ID, err)
 	}
 	var waited time.Duration
 	for {
+		if err := c.limits.wait(ctx, info.op); err != nil {
+			return nil, nil, info, fmt.Errorf("gameball: %s: waiting for the client-side rate limit (RateLimit): %w", info.op.ID, err)
+		}
 		info.attempts++
 		resp, body, err = c.attempt(ctx, req, info)
 		if err != nil && ctx.Err() != nil {

@@ -1,6 +1,8 @@
 // Package errcode is Gameball's table of error codes: each code's HTTP status
 // and category, as Gameball's API reference lists them. The mock server
-// answers with it and the client decodes with it, so both read one table.
+// answers with it and the client decodes with it, so both read one table;
+// `go generate` writes the client's exported ErrorCode constants from this
+// file (internal/cmd/errcodes), so a code added here reaches users too.
 package errcode
 
 // Code is a Gameball error code, the "code" member of the error object.
@@ -26,11 +28,11 @@ const (
 	GameballDisabled            Code = 6000
 	CashbackDisabled            Code = 6001
 	CustomerNotFound            Code = 7000
-	TransactionNonReversible    Code = 9000 // e.g. refunding a manual transaction
-	TransactionAlreadyCancelled Code = 9001 // e.g. refunding an order refunded in full
+	TransactionNonReversible    Code = 9000 // the transaction cannot be reversed
+	TransactionAlreadyCancelled Code = 9001 // the transaction was cancelled before
 	TransactionNotFound         Code = 9002
 	DuplicateTransaction        Code = 9004 // the transactionId was used before
-	HoldNotFound                Code = 9006 // no such hold, or one no longer usable
+	HoldNotFound                Code = 9006 // no such points hold
 	InvalidTransactionTime      Code = 9007 // e.g. in the future
 	InsufficientBalance         Code = 9008
 )
@@ -57,8 +59,8 @@ var statuses = map[Code]int{
 	TransactionNonReversible:    422,
 	TransactionAlreadyCancelled: 422,
 	TransactionNotFound:         404,
-	HoldNotFound:                404,
 	DuplicateTransaction:        422,
+	HoldNotFound:                404,
 	InvalidTransactionTime:      422,
 	InsufficientBalance:         422,
 }
