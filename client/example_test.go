@@ -182,8 +182,8 @@ func ExampleClient_AddManualTransaction() {
 	c := mockClient(url)
 	manual := func(id string, points int) (*client.ManualTransaction, error) {
 		return c.AddManualTransaction(ctx, client.AddManualTransactionRequest{
-			CustomerId: "cust_1", TransactionId: id, TransactionTime: aMinuteAgo(),
-			Username: "admin_user", Reason: "Referral bonus", Points: points,
+			CustomerId: "cust_1", TransactionId: id, TransactionTime: new(aMinuteAgo()),
+			Username: "admin_user", Reason: "Referral bonus", Points: new(points),
 		})
 	}
 	res, err := manual("MT-1", 50)
@@ -223,7 +223,11 @@ func ExampleClient_GetBatchStatus() {
 		log.Fatal(err)
 	}
 	fmt.Println(*st.Status, *st.Progress)
-	for _, e := range *st.Errors {
+	_, errs, err := st.Items()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, e := range errs {
 		fmt.Println("item", *e.Index, "refused with", *e.Code)
 	}
 	// Output:

@@ -10,3 +10,4 @@ import (
 func TestMock(t *testing.T) {
 	covering(contracttest.Run(t, target()))
 }
+

@@ -185,6 +185,9 @@ func bodyReadFailure(err error) *openapi3filter.RequestError {
 // missing property is 3000, a null one 3001, any other misfit 3003.
 func schemaError(e *openapi3.SchemaError) *apiError {
 	where := strings.Join(e.JSONPointer(), ".")
+	if refusal := publishedRefusal(where, e); refusal != nil {
+		return refusal
+	}
 	switch {
 	case e.SchemaField == "required":
 		return newError(errcode.MissingArgument, "%s", requiredMessage(where, e))
