@@ -25,6 +25,9 @@ type Target struct {
 	// manual transactions, batches). Against a live account it must be an
 	// explicit choice.
 	Writes bool
+	// V41 calls API v4.1 (Secure Integration Mode, client.APIv41): the same
+	// operations under /api/v4.1/integrations/, every one needing both keys.
+	V41 bool
 }
 
 // response is what every generated response type offers.
@@ -53,8 +56,13 @@ func Run(t *testing.T, target Target) *Transport {
 	}
 	// No retries: the contract is about each exchange as it happens, and a
 	// retry would turn a violation into a confusing replay.
-	s.client, err = client.New(target.APIKey, target.SecretKey, client.BaseURL(target.BaseURL), client.HTTPClient(s.hc),
-		client.Retries(client.RetryPolicy{MaxAttempts: 1}))
+	opts := []client.Option{client.BaseURL(target.BaseURL), client.HTTPClient(s.hc), client.Retries(client.RetryPolicy{MaxAttempts: 1})}
+	s.keyedHC = s.hc
+	if target.V41 {
+		opts = append(opts, client.APIv41())
+		s.keyedHC = &http.Client{Transport: toV41{tr}, Timeout: s.hc.Timeout}
+	}
+	s.client, err = client.New(target.APIKey, target.SecretKey, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,9 +83,10 @@ func Run(t *testing.T, target Target) *Transport {
 }
 
 type sequence struct {
-	target Target
-	hc     *http.Client
-	client *client.Client
+	target  Target
+	hc      *http.Client
+	keyedHC *http.Client // hc, sending v4.1's paths when the target is
+	client  *client.Client
 	run     string // prefix that keeps this run's ids apart from earlier runs'
 }
 
@@ -88,7 +97,7 @@ func (s *sequence) id(name string) string { return s.run + "_" + name }
 // (empty: not sent), whatever the operation requires.
 func (s *sequence) keyed(t *testing.T, apiKey, secretKey string) client.ClientWithResponsesInterface {
 	t.Helper()
-	raw, err := client.NewClientWithResponses(s.target.BaseURL, client.WithHTTPClient(s.hc),
+	raw, err := client.NewClientWithResponses(s.target.BaseURL, client.WithHTTPClient(s.keyedHC),
 		client.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
 			if apiKey != "" {
 				req.Header.Set("apikey", apiKey)
@@ -185,7 +194,7 @@ func (s *sequence) keys(t *testing.T) {
 			expectError(t, "no apikey", res, err, http.StatusUnauthorized, 1000)
 			res, err = do(ctx, s.keyed(t, "gb_wrong_apikey", s.target.SecretKey))
 			expectError(t, "wrong apikey", res, err, http.StatusUnauthorized, 1000)
-			if !op.secretKey {
+			if !op.secretKey && !s.target.V41 {
 				return
 			}
 			res, err = do(ctx, s.keyed(t, s.target.APIKey, ""))
@@ -298,6 +307,14 @@ func (s *sequence) calculatePaymentCashback(t *testing.T) {
 	}
 	if sum != *got.TotalPoints {
 		t.Errorf("totalPoints %v is not the sum of the services' %v: %s", *got.TotalPoints, sum, body)
+	}
+
+	// Its security is the apikey alone on v4.0; v4.1 needs both keys on every call.
+	apiKeyOnly, err := s.keyed(t, s.target.APIKey, "").CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{TotalPaid: new(10.0)})
+	if s.target.V41 {
+		expectError(t, "v4.1 without the secretkey", apiKeyOnly, err, http.StatusUnauthorized, 1001)
+	} else {
+		expectOK(t, apiKeyOnly, err)
 	}
 }
 

@@ -81,8 +81,8 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 		if !ok {
 			return errAPIKey
 		}
-		// High security mode: every call needs the secret key too.
-		if s.engine.Program().HighSecurity && !account.SecretKeyMatches(r.Header.Get("secretkey")) {
+		// High security mode, and API v4.1: every call needs the secret key too.
+		if (s.engine.Program().HighSecurity || (x != nil && x.v41)) && !account.SecretKeyMatches(r.Header.Get("secretkey")) {
 			return errSecretKey
 		}
 		if x != nil {
