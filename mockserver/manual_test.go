@@ -2,6 +2,8 @@ package mockserver_test
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gbkit/gameball-go/client"
@@ -46,6 +48,29 @@ func TestManualExpiryAfterByTheClock(t *testing.T) {
 		b := res.JSON200
 		if *b.AvailablePointsBalance != st.available || *b.NextExpiringPointsAmount != st.nextExpiring {
 			t.Errorf("after +%s: available %v, next expiring %v; want %v, %v: %s", st.advance, *b.AvailablePointsBalance, *b.NextExpiringPointsAmount, st.available, st.nextExpiring, res.Body)
+		}
+	}
+}
+
+// A cashback whose merchant.branch lacks its uniqueId is refused, as the
+// published schema requires it; with it, the same cashback is rewarded.
+func TestCashbackBranchNeedsUniqueID(t *testing.T) {
+	m := startQA(t, mockserver.Options{}, nil)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		branch string
+		status int
+	}{
+		{`{"name": "Downtown"}`, 400},
+		{`{"uniqueId": "b1", "name": "Downtown"}`, 200},
+	} {
+		body := `{"customerId": "branchy", "transactionId": "BR-` + strconv.Itoa(tt.status) + `", "transactionTime": "2024-10-11T10:48:56Z", "amount": 10, "merchant": {"uniqueId": "m1", "branch": ` + tt.branch + `}}`
+		res, err := m.gb.RewardCashbackWithBodyWithResponse(ctx, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode() != tt.status || (tt.status == 400 && (res.JSON400 == nil || res.JSON400.Code != 3000)) {
+			t.Errorf("branch %s: %d %s, want %d (3000 when refused)", tt.branch, res.StatusCode(), res.Body, tt.status)
 		}
 	}
 }
