@@ -74,3 +74,32 @@ func TestCashbackBranchNeedsUniqueID(t *testing.T) {
 		}
 	}
 }
+
+// A dump of the state keeps the expiry expiryAfter gave, and so does loading
+// it back.
+func TestExpiryAfterSurvivesStateDumpAndLoad(t *testing.T) {
+	m := startQA(t, mockserver.Options{}, nil)
+	ctx := context.Background()
+	if res, err := m.gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
+		CustomerId: "kept", TransactionId: "KEEP-1", Username: "qa", Reason: "goodwill", Points: new(70), ExpiryAfter: new(10),
+	}); err != nil || res.JSON200 == nil {
+		t.Fatalf("manual: %v", err)
+	}
+	dump, err := m.ctl.GetStateWithResponse(ctx)
+	if err != nil || dump.JSON200 == nil {
+		t.Fatalf("dump: %v", err)
+	}
+	if put, err := m.ctl.PutStateWithResponse(ctx, *dump.JSON200); err != nil || put.StatusCode() != 204 {
+		t.Fatalf("load: %v %s", err, put.Body)
+	}
+	if res, err := m.ctl.AdvanceClockWithResponse(ctx, control.ClockAdvance{By: "10d"}); err != nil || res.JSON200 == nil {
+		t.Fatalf("advance: %v", err)
+	}
+	res, err := m.gb.GetCustomerBalanceWithResponse(ctx, "kept", nil)
+	if err != nil || res.JSON200 == nil {
+		t.Fatalf("balance: %v", err)
+	}
+	if got := *res.JSON200.AvailablePointsBalance; got != 0 {
+		t.Errorf("available %v ten days after a load of points that expire after ten: %s", got, res.Body)
+	}
+}
