@@ -23,6 +23,9 @@ import (
 //   - `type: [T]` becomes `type: T`;
 //   - numeric `exclusiveMinimum: x` (`exclusiveMaximum`) becomes `minimum: x`
 //     with `exclusiveMinimum: true`;
+//   - an array without items (any item, in 3.1) gets `items: {nullable: true}`,
+//     3.0's schema for any value, null included;
+//   - a `nullable` keyword, which validates nothing in 3.1, is left out;
 //   - what only describes is left out, since no validator reads it and
 //     parsing it is half of a cold start: descriptions (but a response's,
 //     which 3.0 requires), summaries, examples, tags, external docs, links,
