@@ -106,10 +106,11 @@ lint:
 	@unformatted=$$(gofmt -l . ); if [ -n "$$unformatted" ]; then echo "gofmt -l:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-## update-spec: replace spec/$(DOC).yaml with $(FROM) (a file, a URL, or a Gameball docs page),
-## print the breaking and non-breaking changes, regenerate, and run the contract tests
+## update-spec: replace spec/openapi.json with $(FROM) (Gameball's published document: a file or a
+## URL), print oasdiff's breaking and non-breaking changes to the operations taken and the
+## operations upstream not taken yet, regenerate, and run the spec and contract tests
 update-spec:
-	@if [ -z "$(DOC)" ] || [ -z "$(FROM)" ]; then echo "usage: make update-spec DOC=reward-cashback FROM=path/or/url"; exit 2; fi
-	$(GO) run ./internal/cmd/updatespec -doc $(DOC) -from $(FROM)
+	@if [ -z "$(FROM)" ]; then echo "usage: make update-spec FROM=path/or/url/of/openapi.json"; exit 2; fi
+	$(GO) run ./internal/cmd/updatespec -from $(FROM)
 	$(GO) generate ./...
 	$(GO) test -count=1 ./spec/ ./contracttest/

@@ -48,9 +48,12 @@ type LedgerEntry struct {
 	// AvailableAt is when the points count as available: the end of the
 	// return window for cashback, RecordedAt for everything else.
 	AvailableAt time.Time `json:"availableAt"`
-	Reason      string    `json:"reason,omitempty"`
-	Username    string    `json:"username,omitempty"` // the admin behind a manual transaction
-	BatchID     int64     `json:"batchId,omitempty"`  // the batch job that wrote it, if any
+	// ExpiresAt is when the entry's points expire, set by a manual
+	// transaction's expiryAfter; zero: the program's pointsExpiry decides.
+	ExpiresAt time.Time `json:"expiresAt,omitzero"`
+	Reason    string    `json:"reason,omitempty"`
+	Username  string    `json:"username,omitempty"` // the admin behind a manual transaction
+	BatchID   int64     `json:"batchId,omitempty"`  // the batch job that wrote it, if any
 }
 
 // BatchKind says what a batch job's items are.

@@ -214,7 +214,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.journal != nil {
 		x.record = func() { s.journal.add(newRecord(r, x, rec, body)) }
 	}
-	s.handler.ServeHTTP(rec, r)
+	s.handler.ServeHTTP(rec, apiVersion(r, x))
 	x.journal()
 	s.logRequest(r, x, rec)
 }

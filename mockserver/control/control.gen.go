@@ -396,16 +396,19 @@ type LedgerEntry struct {
 	Amount float64 `json:"amount"`
 
 	// AvailableAt When the points count as available; later than the clock's time means pending.
-	AvailableAt           time.Time `json:"availableAt"`
-	BatchId               *int64    `json:"batchId,omitempty"`
-	GameballTransactionId int64     `json:"gameballTransactionId"`
-	Kind                  EntryKind `json:"kind"`
-	Points                int64     `json:"points"`
-	Reason                *string   `json:"reason,omitempty"`
-	RecordedAt            time.Time `json:"recordedAt"`
-	Time                  time.Time `json:"time"`
-	TransactionId         *string   `json:"transactionId,omitempty"`
-	Username              *string   `json:"username,omitempty"`
+	AvailableAt time.Time `json:"availableAt"`
+	BatchId     *int64    `json:"batchId,omitempty"`
+
+	// ExpiresAt When the points expire, set by a manual transaction's expiryAfter; absent means the program's pointsExpiry.
+	ExpiresAt             *time.Time `json:"expiresAt,omitempty"`
+	GameballTransactionId int64      `json:"gameballTransactionId"`
+	Kind                  EntryKind  `json:"kind"`
+	Points                int64      `json:"points"`
+	Reason                *string    `json:"reason,omitempty"`
+	RecordedAt            time.Time  `json:"recordedAt"`
+	Time                  time.Time  `json:"time"`
+	TransactionId         *string    `json:"transactionId,omitempty"`
+	Username              *string    `json:"username,omitempty"`
 }
 
 // LedgerFixture defines model for LedgerFixture.

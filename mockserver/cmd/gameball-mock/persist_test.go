@@ -168,7 +168,7 @@ func writer(ctx context.Context, url string, worker int, acked *atomic.Int64) {
 			res, err := gb.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{CustomerId: fmt.Sprintf("w%d_%d", worker, i%50), TransactionId: id, TransactionTime: when, Amount: 12.5})
 			ok = err == nil && res.StatusCode() == 200
 		case 2:
-			res, err := gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{CustomerId: fmt.Sprintf("fixture_%04d", i%300), TransactionId: id, TransactionTime: when, Points: 3, Username: "qa", Reason: "kill test"})
+			res, err := gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{CustomerId: fmt.Sprintf("fixture_%04d", i%300), TransactionId: id, TransactionTime: new(when), Points: new(3), Username: "qa", Reason: "kill test"})
 			ok = err == nil && res.StatusCode() == 200
 		case 3:
 			items := make([]client.BalanceAdjustmentItem, 10)
