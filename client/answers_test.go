@@ -21,7 +21,7 @@ func TestUndecodableAnswer(t *testing.T) {
 		sample         string // the error's Body
 	}{
 		{"a string for an integer", "rewardCashback", `{"rewardEquivalentPoints":"many"}`, `{"rewardEquivalentPoints":"many"}`},
-		{"a fraction for an integer", "getCustomerBalance", `{"availablePointsBalance":50.5}`, `{"availablePointsBalance":50.5}`},
+		{"a number for a string", "getCustomerBalance", `{"currency":50.5}`, `{"currency":50.5}`},
 		{"not JSON at all", "addManualTransaction", `<html>OK</html>`, `<html>OK</html>`},
 		{"a long body is cut to 1 KiB", "rewardCashback", long, long[:1024]},
 	}
