@@ -59,6 +59,15 @@ type Options struct {
 	CORSOrigins []string
 	// NoCORS answers no CORS headers and no preflights.
 	NoCORS bool
+	// LoopbackHosts answers only requests whose Host names the machine
+	// itself (localhost, 127.0.0.1, [::1], any port) or one of AllowedHosts,
+	// against DNS rebinding: a page whose name is made to resolve to
+	// 127.0.0.1 sends its own name. gameball-mock sets it when it listens
+	// on loopback; others are refused with 403.
+	LoopbackHosts bool
+	// AllowedHosts are further Host names (any port) a LoopbackHosts
+	// server answers, such as a name in /etc/hosts or a container's.
+	AllowedHosts []string
 	// JournalSize is how many Gameball API exchanges the journal keeps; 0
 	// means DefaultJournalSize, negative turns the journal off.
 	JournalSize int
@@ -79,12 +88,18 @@ type Server struct {
 	handler http.Handler // the Gameball API
 	control http.Handler // the control API under ControlPrefix
 
-	cors       *corsPolicy // nil: off
-	journal    *journal    // nil: off
-	faults     *faultRules
-	redact     *redactor
-	adminKey   *[sha256.Size]byte // nil: no admin key
-	operations []string           // the Gameball API's operationIds, sorted
+	cors     *corsPolicy // nil: off
+	refusals *refusalLog
+	methods  *methodTable
+
+	crossOrigin   *http.CrossOriginProtection
+	loopbackHosts bool
+	allowedHosts  []string
+	journal       *journal // nil: off
+	faults        *faultRules
+	redact        *redactor
+	adminKey      *[sha256.Size]byte // nil: no admin key
+	operations    []string           // the Gameball API's operationIds, sorted
 
 	ready     atomic.Bool
 	stateFile atomic.Pointer[string]
@@ -99,10 +114,15 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 		maxBody: opts.MaxBodyBytes,
 		ids:     newRequestIDs(),
 		faults:  newFaultRules(),
+
+		crossOrigin:   http.NewCrossOriginProtection(),
+		loopbackHosts: opts.LoopbackHosts,
+		allowedHosts:  normalizeHosts(opts.AllowedHosts),
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	s.refusals = newRefusalLog(s.logger)
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
 	}
@@ -157,12 +177,15 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.control = control
+	if s.methods, err = newMethodTable(doc, controlDoc); err != nil {
+		return nil, err
+	}
 	if !opts.NoCORS {
 		origins := opts.CORSOrigins
 		if origins == nil {
 			origins = DefaultCORSOrigins
 		}
-		s.cors = newCORSPolicy(origins, allowedHeaders(doc, controlDoc), s.logger)
+		s.cors = newCORSPolicy(origins, allowedHeaders(doc, controlDoc), s.refusals)
 	}
 	s.ready.Store(true)
 	return s, nil
@@ -181,20 +204,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x := &exchange{requestID: s.ids.new(), started: time.Now(), redact: s.redact}
 	r = r.WithContext(withExchange(r.Context(), x))
 	w.Header().Set("X-Request-Id", x.requestID)
+	if s.guardHost(w, r) {
+		s.logRequest(r, x, &statusRecorder{status: http.StatusForbidden})
+		return
+	}
 	if s.cors != nil && s.cors.handle(w, r) {
 		return // a preflight, answered
+	}
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK, methods: s.methods, req: r}
+	if s.guard(rec, r) {
+		s.logRequest(r, x, rec)
+		return
 	}
 	control := r.URL.Path == "/_mock" || strings.HasPrefix(r.URL.Path, ControlPrefix)
 	limit := s.maxBody
 	if control {
 		limit = maxControlBodyBytes
 	}
+	sent := r.Body
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 	}
-	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		if rec.status == http.StatusRequestEntityTooLarge && sent != nil {
+			drain(w, sent, r.ContentLength, limit)
+		}
+	}()
 	if control {
-		s.serveControl(rec, r)
+		s.serveControl(rec, s.methods.headAsGet(r))
 		s.logRequest(r, x, rec)
 		return
 	}
@@ -214,7 +251,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.journal != nil {
 		x.record = func() { s.journal.add(newRecord(r, x, rec, body)) }
 	}
-	s.handler.ServeHTTP(rec, r)
+	s.handler.ServeHTTP(rec, s.methods.headAsGet(r))
 	x.journal()
 	s.logRequest(r, x, rec)
 }
@@ -256,10 +293,16 @@ type statusRecorder struct {
 	capture   bool
 	body      []byte
 	truncated bool
+
+	methods *methodTable // for the Allow header of a 405
+	req     *http.Request
 }
 
 func (r *statusRecorder) WriteHeader(status int) {
 	r.status = status
+	if status == http.StatusMethodNotAllowed && r.methods != nil {
+		r.Header().Set("Allow", strings.Join(r.methods.allowed(r.req), ", "))
+	}
 	r.ResponseWriter.WriteHeader(status)
 }
 
