@@ -37,7 +37,7 @@ func (s *Server) newControl() (*openapi3.T, http.Handler, error) {
 	}
 	strict := controlapi.NewStrictHandlerWithOptions(&controlHandlers{s: s}, nil, controlapi.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
-			writeError(w, r, newError(errcode.InvalidPayload, "%v", err))
+			writeError(w, r, decodeError(err))
 		},
 		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, r, asAPIError(err))
@@ -77,7 +77,7 @@ func (s *Server) newControl() (*openapi3.T, http.Handler, error) {
 			writeError(w, r, validationError(r, err))
 		},
 	})
-	return doc, validator(routes), nil
+	return doc, validator(checkBody(routes)), nil
 }
 
 // serveControl answers a control API request. The dashboard has a short

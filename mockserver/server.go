@@ -153,13 +153,14 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 	}
 	slices.Sort(s.operations)
 	// Generated strict middlewares run last-listed first: recordOperation,
-	// then steer (the request's own Prefer header), then the fault rules.
-	middlewares := []api.StrictMiddlewareFunc{s.applyFaults(ops), steer(ops), recordOperation(ops)}
+	// then steer (the request's own Prefer header), then the fault rules,
+	// then the refusal of customerIds that could not be read back.
+	middlewares := []api.StrictMiddlewareFunc{refuseUnreadableIDs, s.applyFaults(ops), steer(ops), recordOperation(ops)}
 	strict := api.NewStrictHandlerWithOptions(&handlers{engine: engine}, middlewares, api.StrictHTTPServerOptions{
 		// The validator has checked the body already; a decode failure here
 		// means the generated types and the spec disagree.
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
-			writeError(w, r, newError(errcode.InvalidPayload, "%v", err))
+			writeError(w, r, decodeError(err))
 		},
 		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, r, asAPIError(err))
@@ -170,7 +171,7 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 			writeError(w, r, newError(errcode.InvalidValue, "%v", err))
 		},
 	})
-	s.handler = s.validator(doc)(routes)
+	s.handler = s.validator(doc)(checkBody(routes))
 
 	controlDoc, control, err := s.newControl()
 	if err != nil {
