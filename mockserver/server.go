@@ -101,9 +101,10 @@ type Server struct {
 	adminKey      *[sha256.Size]byte // nil: no admin key
 	operations    []string           // the Gameball API's operationIds, sorted
 
-	ready     atomic.Bool
-	stateFile atomic.Pointer[string]
-	watchers  watchers // told when the clock moves
+	ready       atomic.Bool
+	saveFailing atomic.Bool // the state file's last save failed
+	stateFile   atomic.Pointer[string]
+	watchers    watchers // told when the clock moves
 }
 
 // New returns a server answering for engine's accounts.

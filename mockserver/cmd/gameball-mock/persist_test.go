@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -196,6 +197,56 @@ func TestStateFileProcess(t *testing.T) {
 	bin := buildMock(t)
 	t.Run("SIGKILL", func(t *testing.T) { testSIGKILL(t, bin) })
 	t.Run("SIGTERM", func(t *testing.T) { testSIGTERM(t, bin) })
+	t.Run("failed saves", func(t *testing.T) { testFailedSaves(t, bin) })
+}
+
+// testFailedSaves: when the state file can no longer be saved (its
+// directory is gone: root writes even into a read-only one), readiness turns
+// false, and a SIGTERM whose last save fails exits non-zero, saying so.
+func testFailedSaves(t *testing.T, bin string) {
+	dir := filepath.Join(t.TempDir(), "state")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := startMock(t, bin, "-state", filepath.Join(dir, "state.json"), "-state-debounce", "1ms")
+	ctl, err := control.NewClientWithResponses(p.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := ctl.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	var acked atomic.Int64
+	wctx, stop := context.WithCancel(ctx)
+	go writer(wctx, p.url, 0, &acked)
+	for {
+		res, err := ctl.GetReadinessWithResponse(ctx)
+		if err != nil {
+			t.Fatalf("readiness stayed true with saves failing: %v\n%s", err, p.stderr)
+		}
+		if res.StatusCode() == http.StatusServiceUnavailable {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err = <-p.done
+	p.done <- err
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() == 0 || !strings.Contains(p.stderr.String(), "saving the state") {
+		t.Fatalf("a last save that failed ended with %v\n%s", err, p.stderr)
+	}
+	if n := strings.Count(p.stderr.String(), "saving the state failed"); n != 1 {
+		t.Errorf("the failing saves were logged %d times, want once\n%s", n, p.stderr)
+	}
 }
 
 // testSIGKILL kills gameball-mock with SIGKILL, many times, in the middle
