@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,7 +30,7 @@ import (
 // buildMock builds gameball-mock into a temporary directory, with the race
 // detector when the tests run with it (the test build's packages are then
 // reused).
-func buildMock(t *testing.T) string {
+func buildMock(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "gameball-mock")
 	args := []string{"build", "-o", bin}
@@ -57,7 +58,7 @@ type mockProcess struct {
 
 // startMock runs bin with args on a free loopback port and waits for its
 // banner; the process is killed when the test ends, if still running.
-func startMock(t *testing.T, bin string, args ...string) *mockProcess {
+func startMock(t testing.TB, bin string, args ...string) *mockProcess {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
 	p := &mockProcess{cmd: cmd, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
@@ -381,3 +382,58 @@ func testSIGTERM(t *testing.T, bin string) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// BenchmarkKillLoss measures what a SIGKILL loses with the default
+// debounce: one sequential writer of cashback calls, killed at a random
+// moment; per kill, how long before it the oldest acknowledged write that
+// the state file lacks was acknowledged (0 when none is missing). Reported
+// as the median and the largest of b.N kills (go test -run '^$' -bench
+// KillLoss -benchtime 20x ./mockserver/cmd/gameball-mock).
+func BenchmarkKillLoss(b *testing.B) {
+	bin := buildMock(b)
+	cfg := loyalty.DefaultConfig().Accounts[0]
+	var windows []time.Duration
+	for i := 0; b.Loop(); i++ {
+		state := filepath.Join(b.TempDir(), "state.json")
+		p := startMock(b, bin, "-state", state, "-journal", "0")
+		hc := &http.Client{Timeout: 5 * time.Second}
+		gb, _ := client.NewClientWithResponses(p.url, client.WithHTTPClient(hc), client.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+			r.Header.Set("apikey", cfg.APIKey)
+			r.Header.Set("secretkey", cfg.SecretKey)
+			return nil
+		}))
+		when := gbtime.New(time.Now().Add(-time.Hour).UTC().Truncate(time.Second))
+		acked := map[int64]time.Time{} // gameballTransactionId: when acknowledged
+		killAt := time.Now().Add(time.Duration(500+rand.IntN(1500)) * time.Millisecond)
+		for n := 0; time.Now().Before(killAt); n++ {
+			res, err := gb.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{CustomerId: fmt.Sprintf("k_%d", n%20), TransactionId: fmt.Sprintf("K-%d-%d", i, n), TransactionTime: when, Amount: 10})
+			if err == nil && res.JSON200 != nil && res.JSON200.GameballTransactionId != nil {
+				acked[int64(*res.JSON200.GameballTransactionId)] = time.Now()
+			}
+		}
+		killed := time.Now()
+		_ = p.cmd.Process.Signal(syscall.SIGKILL)
+		err := <-p.done
+		p.done <- err
+		data, err := os.ReadFile(state)
+		if err != nil {
+			b.Fatal(err)
+		}
+		st, err := mockserver.DecodeState(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		saved := st.Accounts[0].LastGameballTransactionID
+		if len(acked) == 0 {
+			b.Fatalf("no write was acknowledged\n%s", p.stderr)
+		}
+		window := time.Duration(0)
+		if first, ok := acked[saved+1]; ok {
+			window = killed.Sub(first)
+		}
+		windows = append(windows, window)
+	}
+	slices.Sort(windows)
+	b.ReportMetric(float64(windows[len(windows)/2].Milliseconds()), "ms-lost-median")
+	b.ReportMetric(float64(windows[len(windows)-1].Milliseconds()), "ms-lost-max")
+}
