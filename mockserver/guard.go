@@ -47,11 +47,11 @@ func normalizeHosts(hosts []string) []string {
 	return out
 }
 
-// newCrossOriginProtection refuses state-changing requests a browser sends
-// from another origin (Go's net/http.CrossOriginProtection reads
-// Sec-Fetch-Site and Origin; GET, HEAD and OPTIONS always pass). An origin
-// the CORS policy allows passes too: the policy's patterns (any port) are
-// more than AddTrustedOrigin takes, so the check consults it on refusal.
+// crossOriginAllowed refuses state-changing requests a browser sends from
+// another origin (Go's net/http.CrossOriginProtection reads Sec-Fetch-Site
+// and Origin; GET, HEAD and OPTIONS always pass). An origin the CORS policy
+// allows passes too: the policy's patterns (any port) are more than
+// AddTrustedOrigin takes, so the policy is consulted on a refusal.
 func (s *Server) crossOriginAllowed(r *http.Request) bool {
 	if s.cors != nil && s.cors.any {
 		return true // -cors '*': every origin is trusted
