@@ -109,6 +109,7 @@ func (p *corsPolicy) handle(w http.ResponseWriter, r *http.Request) bool {
 // long values, and neither the log nor the memory may grow with them.
 type refusalLog struct {
 	logger *slog.Logger
+	redact *redactor
 	mu     sync.Mutex
 	seen   map[string]struct{}
 	full   bool
@@ -121,13 +122,13 @@ const (
 	maxRefusalValue   = 200
 )
 
-func newRefusalLog(logger *slog.Logger) *refusalLog {
-	return &refusalLog{logger: logger, seen: map[string]struct{}{}}
+func newRefusalLog(logger *slog.Logger, redact *redactor) *refusalLog {
+	return &refusalLog{logger: logger, redact: redact, seen: map[string]struct{}{}}
 }
 
 // note logs msg with key=value the first time value is refused.
 func (l *refusalLog) note(msg, key, value string) {
-	value = truncate(value, maxRefusalValue)
+	value = l.redact.text(truncate(value, maxRefusalValue))
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if _, logged := l.seen[key+"="+value]; logged || l.full {

@@ -266,6 +266,10 @@ func TestContentEncodingIsRefused(t *testing.T) {
 	if b := balanceOf(t, m.url, "e1"); b != -1 {
 		t.Errorf("a refused coded body made customer e1 (balance %d)", b)
 	}
+	// Without a body there is nothing coded to refuse.
+	if a := send(t, m.url, http.MethodGet, "/_mock/health", "", map[string]string{"Content-Encoding": "gzip"}); a.status != 200 {
+		t.Errorf("a read labelled gzip: %d %s", a.status, a.body)
+	}
 }
 
 // TestLargeBodyWithoutExpectGets413: a client that sends a 10 MB body whole

@@ -84,7 +84,8 @@ func (s *Server) guard(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	// Bodies are read as sent: a coded body would be judged as JSON.
-	if coding := r.Header.Get("Content-Encoding"); coding != "" && !strings.EqualFold(strings.TrimSpace(coding), "identity") {
+	hasBody := r.Body != nil && r.Body != http.NoBody
+	if coding := r.Header.Get("Content-Encoding"); hasBody && coding != "" && !strings.EqualFold(strings.TrimSpace(coding), "identity") {
 		w.Header().Set("Accept-Encoding", "identity")
 		writeError(w, r, newError(errcode.NotSupported, "Content-Encoding %q is not supported: send the body uncoded", truncate(coding, 40)))
 		return true

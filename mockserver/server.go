@@ -123,7 +123,6 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 	if s.logger == nil {
 		s.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s.refusals = newRefusalLog(s.logger)
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
 	}
@@ -134,6 +133,7 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 		secrets = append(secrets[:len(secrets):len(secrets)], opts.AdminKey)
 	}
 	s.redact = newRedactor(engine, secrets, s.adminKey)
+	s.refusals = newRefusalLog(s.logger, s.redact)
 	switch {
 	case opts.JournalSize == 0:
 		s.journal = newJournal(DefaultJournalSize)
