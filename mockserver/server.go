@@ -88,23 +88,25 @@ type Server struct {
 	handler http.Handler // the Gameball API
 	control http.Handler // the control API under ControlPrefix
 
-	cors     *corsPolicy // nil: off
-	refusals *refusalLog
-	methods  *methodTable
+	cors       *corsPolicy // nil: off
+	journal    *journal    // nil: off
+	faults     *faultRules
+	redact     *redactor
+	adminKey   *[sha256.Size]byte // nil: no admin key
+	operations []string           // the Gameball API's operationIds, sorted
 
+	ready     atomic.Bool
+	stateFile atomic.Pointer[string]
+	watchers  watchers // told when the clock moves
+
+	// What guard.go checks before either API, and how it logs refusals.
+	refusals      *refusalLog
+	methods       *methodTable
 	crossOrigin   *http.CrossOriginProtection
 	loopbackHosts bool
 	allowedHosts  []string
-	journal       *journal // nil: off
-	faults        *faultRules
-	redact        *redactor
-	adminKey      *[sha256.Size]byte // nil: no admin key
-	operations    []string           // the Gameball API's operationIds, sorted
 
-	ready       atomic.Bool
-	saveFailing atomic.Bool // the state file's last save failed
-	stateFile   atomic.Pointer[string]
-	watchers    watchers // told when the clock moves
+	saveFailing atomic.Bool // the state file's last save failed: not ready
 }
 
 // New returns a server answering for engine's accounts.
