@@ -7,9 +7,9 @@
 //
 // Every flag has an environment variable: GAMEBALL_MOCK_ADDR,
 // GAMEBALL_MOCK_CONFIG, GAMEBALL_MOCK_LOG, and for the control API, the
-// journal and persistence (qa.go) GAMEBALL_MOCK_ADMIN_KEY, GAMEBALL_MOCK_CORS,
+// journal, persistence and Host names (qa.go) GAMEBALL_MOCK_ADMIN_KEY, GAMEBALL_MOCK_CORS,
 // GAMEBALL_MOCK_JOURNAL, GAMEBALL_MOCK_STATE, GAMEBALL_MOCK_STATE_DEBOUNCE,
-// GAMEBALL_MOCK_FIXTURES.
+// GAMEBALL_MOCK_FIXTURES, GAMEBALL_MOCK_ALLOWED_HOSTS.
 package main
 
 import (
@@ -77,7 +77,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	defer engine.Close()
 
-	opts, err := qa.options(logger, cfg)
+	opts, err := qa.options(logger, cfg, *addr)
 	if err != nil {
 		return err
 	}
