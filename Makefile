@@ -28,8 +28,10 @@ build:
 	$(GO) build ./...
 
 ## test: check-generate, go vet, every test with the race detector (the dashboard's browser test
-## included: Chromium is installed when absent, and its absence is a failure), the user's-eye
-## module's tests (internal/usermodule, a module of its own), and the drift drill
+## included: Chromium is installed when absent, and its absence is a failure; the npm package's
+## test, internal/dist, for which a missing Node or npm is a failure too), the user's-eye module's
+## tests (internal/usermodule, a module of its own), and the drift drill
+test: export GAMEBALL_DIST_REQUIRE_NODE = 1
 test: check-generate e2e-deps
 	$(GO) vet ./...
 	GAMEBALL_E2E_REQUIRE_BROWSER=1 $(GO) test -race -count=1 ./...
@@ -65,6 +67,19 @@ drift-drill:
 ## mock: run the mock server on 127.0.0.1:8741 with the embedded default configuration
 mock:
 	$(GO) run ./mockserver/cmd/gameball-mock
+
+## dist: static gameball-mock binaries (no cgo, -trimpath, VERSION stamped) for linux, darwin and
+## windows on amd64 and arm64, with SHA256SUMS, in dist/; PLATFORMS='linux/amd64' builds fewer
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+PLATFORMS ?=
+.PHONY: dist npm
+dist:
+	$(GO) run ./internal/cmd/dist build -go '$(GO)' -version '$(VERSION)' -out dist $(PLATFORMS)
+
+## npm: the npm tarballs in dist/npm/, from the binaries make dist left in dist/ and its version:
+## the launcher @gbkit/gameball-mock and a package per platform (needs npm)
+npm:
+	$(GO) run ./internal/cmd/dist npm -dist dist -out dist/npm
 
 ## bench: benchmarks of validation alone (spec) and of every operation end to end (mockserver),
 ## BENCHCOUNT runs each, printed by benchstat as medians; validation as a comparison of the three

@@ -4,6 +4,7 @@
 //
 //	go run ./mockserver/cmd/gameball-mock                 # 127.0.0.1:8741, embedded default config
 //	go run ./mockserver/cmd/gameball-mock -config my.yaml -addr 127.0.0.1:9000
+//	gameball-mock -version                               # version and commit
 //
 // Every flag has an environment variable: GAMEBALL_MOCK_ADDR,
 // GAMEBALL_MOCK_CONFIG, GAMEBALL_MOCK_LOG, and for the control API, the
@@ -49,10 +50,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", env("GAMEBALL_MOCK_ADDR", DefaultAddr), "listen address (env GAMEBALL_MOCK_ADDR)")
 	configPath := fs.String("config", env("GAMEBALL_MOCK_CONFIG", ""), "program and accounts YAML; empty for the embedded default (env GAMEBALL_MOCK_CONFIG)")
 	logLevel := fs.String("log", env("GAMEBALL_MOCK_LOG", "info"), "log level: debug (a line per request), info, warn, error (env GAMEBALL_MOCK_LOG)")
+	showVersion := fs.Bool("version", false, "print the version and commit, and exit")
 	var qa qaFlags
 	qa.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *showVersion {
+		info, _ := debug.ReadBuildInfo()
+		fmt.Fprintln(stdout, versionLine(version, info))
+		return nil
 	}
 
 	var level slog.Level
