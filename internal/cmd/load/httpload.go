@@ -7,51 +7,28 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
-// The load generator: one goroutine per connection, each a keep-alive
-// HTTP/1.1 connection sending one request at a time and reading the whole
-// answer, like wrk. It is written on net.Conn rather than net/http's client
-// so that it costs the shared two cores as little as possible: what it
-// measures is the servers.
+// The hand-written load generator this tool used before vegeta, kept for
+// one commit so that -compare-drivers can measure both against the bare
+// server: one goroutine per connection, each a keep-alive HTTP/1.1
+// connection on net.Conn sending one request at a time and reading the
+// whole answer, like wrk.
 
 // requestMaker appends request number seq of worker w (headers and body) to
 // buf.
 type requestMaker func(buf []byte, w, seq int) []byte
 
-// phaseResult is one target under one kind of request for a while.
-type phaseResult struct {
-	Target   string `json:"target"`
-	Kind     string `json:"kind"`
-	Requests int    `json:"requests"`
-	Errors   int    `json:"errors"` // I/O errors and unexpected statuses
-	// Answered counts the answers with the wanted status, warm-up included.
-	Answered int           `json:"answered"`
-	Elapsed  time.Duration `json:"elapsed"`
-	P50      time.Duration `json:"p50"`
-	P99      time.Duration `json:"p99"`
-	Max      time.Duration `json:"max"`
-	// PeakRSS is the target's highest RSS sampled during the phase (the mock's only).
-	PeakRSS int64 `json:"peakRSS,omitempty"`
-	// FirstError describes the first error, if any.
-	FirstError string `json:"firstError,omitempty"`
-}
-
-func (r phaseResult) rate() float64 {
-	if r.Elapsed <= 0 {
-		return 0
-	}
-	return float64(r.Requests) / r.Elapsed.Seconds()
-}
-
-// drive sends requests to addr over conns connections: unmeasured for
+// handDrive sends requests to addr over conns connections: unmeasured for
 // warmup, then measured for d. want is the status every answer must have.
-func drive(addr string, conns int, warmup, d time.Duration, want int, next requestMaker) phaseResult {
+func handDrive(addr string, conns int, warmup, d time.Duration, want int, next requestMaker) phaseResult {
 	var (
 		measuring atomic.Bool
 		stop      atomic.Bool
@@ -137,7 +114,8 @@ func drive(addr string, conns int, warmup, d time.Duration, want int, next reque
 	stop.Store(true)
 	wg.Wait()
 
-	res := phaseResult{Requests: requests, Answered: answered, Errors: errs, Elapsed: elapsed, FirstError: firstErr}
+	res := phaseResult{Requests: requests, Answered: answered, Errors: errs, Elapsed: elapsed, FirstError: firstErr,
+		Rate: float64(requests) / elapsed.Seconds()}
 	if len(latencies) > 0 {
 		slices.Sort(latencies)
 		res.P50 = quantile(latencies, 0.50)
@@ -182,7 +160,27 @@ func (c *httpConn) roundTrip(req []byte) (status int, keep bool, err error) {
 	if _, err := c.conn.Write(req); err != nil {
 		return 0, false, err
 	}
+	if stdlibParser {
+		resp, err := http.ReadResponse(c.r, nil)
+		if err != nil {
+			return 0, false, err
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, err == nil && !resp.Close, err
+	}
 	return readResponse(c.r)
+}
+
+// stdlibParser makes the hand driver read answers with net/http's
+// http.ReadResponse instead of readResponse (set before a drive only).
+var stdlibParser bool
+
+// cpuTime is the user and system CPU this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 var errMalformed = errors.New("malformed HTTP response")
@@ -255,4 +253,90 @@ func readResponse(r *bufio.Reader) (status int, keep bool, err error) {
 		return status, keep, nil
 	}
 	return status, false, nil // read to close: this connection is done
+}
+
+// The hand driver's requests, as raw bytes.
+
+func requestHead(length int) string {
+	return "POST " + cashbackPath + " HTTP/1.1\r\nHost: 127.0.0.1\r\nApikey: " + apiKey + "\r\nSecretkey: " + secretKey +
+		"\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(length) + "\r\n\r\n"
+}
+
+func rawValidRequests(round int) requestMaker {
+	at := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+	prefix := fmt.Sprintf("L%d-%x-", round, time.Now().UnixNano()&0xffffff)
+	return func(buf []byte, w, seq int) []byte {
+		var body [160]byte
+		b := append(body[:0], `{"customerId":"cust_`...)
+		b = strconv.AppendInt(b, int64((w*7919+seq)%4096), 10)
+		b = append(b, `","transactionId":"`...)
+		b = append(b, prefix...)
+		b = strconv.AppendInt(b, int64(w), 10)
+		b = append(b, '-')
+		b = strconv.AppendInt(b, int64(seq), 10)
+		b = append(b, `","transactionTime":"`...)
+		b = append(b, at...)
+		b = append(b, `","amount":150.75}`...)
+		buf = append(buf, requestHead(len(b))...)
+		return append(buf, b...)
+	}
+}
+
+var invalidRequest = requestHead(len(invalidBody)) + invalidBody
+
+func rawInvalidRequests(buf []byte, _, _ int) []byte { return append(buf, invalidRequest...) }
+
+// compareDrivers drives the bare server with the hand driver (its own
+// parser, then net/http's http.ReadResponse) and with vegeta, in turn, n
+// times each, and prints each run, the medians, and the client's own CPU
+// per request (getrusage over the whole drive, warm-up included).
+func compareDrivers(o options, out io.Writer, n int) error {
+	bareCmd, addr, err := startBare()
+	if err != nil {
+		return err
+	}
+	defer stop(bareCmd)
+	base := "http://" + addr
+	fmt.Fprintf(out, "the bare server, %d connections, %v after %v warm-up, %d runs each, in turn\n", o.conns, o.duration, o.warmup, n)
+	drivers := []string{"hand", "hand+ReadResponse", "vegeta"}
+	for _, kind := range []string{"invalid", "valid"} {
+		rates := map[string][]float64{}
+		p99s := map[string][]float64{}
+		cpus := map[string][]float64{}
+		for i := range n {
+			line := fmt.Sprintf("  %s run %d:", kind, i+1)
+			for _, d := range drivers {
+				want := 200
+				if kind == "invalid" {
+					want = 422
+				}
+				before := cpuTime()
+				var r phaseResult
+				switch d {
+				case "vegeta":
+					t := invalidTargets(base)
+					if kind == "valid" {
+						t = validTargets(base, 10*i+2)
+					}
+					r = drive(o.conns, o.warmup, o.duration, want, t)
+				default:
+					stdlibParser = d != "hand"
+					next := rawInvalidRequests
+					if kind == "valid" {
+						next = rawValidRequests(10*i + len(d))
+					}
+					r = handDrive(addr, o.conns, o.warmup, o.duration, want, next)
+				}
+				cpu := float64(cpuTime()-before) / float64(max(1, r.Answered)) / 1e3
+				line += fmt.Sprintf(" %s %.0f req/s p99 %v cpu %.1fµs/req errors %d;", d, r.rate(), ms(r.P99), cpu, r.Errors)
+				rates[d], p99s[d], cpus[d] = append(rates[d], r.rate()), append(p99s[d], float64(r.P99)), append(cpus[d], cpu)
+			}
+			fmt.Fprintln(out, line)
+		}
+		for _, d := range drivers {
+			fmt.Fprintf(out, "%s %s: median %.0f req/s (%.2f of hand), p99 %v, client CPU %.1f µs per request\n", kind, d,
+				median(rates[d]), median(rates[d])/median(rates["hand"]), ms(time.Duration(median(p99s[d]))), median(cpus[d]))
+		}
+	}
+	return nil
 }

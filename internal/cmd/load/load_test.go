@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -37,38 +38,84 @@ func TestReadResponse(t *testing.T) {
 	}
 }
 
-// TestDrive runs the generator briefly against a loopback server that
-// checks every request is well formed and its transactionId new.
+// recorder is a loopback server that checks every request is well formed
+// and counts the transactionIds it was sent, refusing a second of any.
+type recorder struct {
+	mu   sync.Mutex
+	seen map[string]int
+}
+
+func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var body struct{ TransactionID string }
+	if r.Method != http.MethodPost || r.URL.Path != cashbackPath || r.Header.Get("apikey") != apiKey ||
+		r.Header.Get("secretkey") != secretKey || json.NewDecoder(r.Body).Decode(&body) != nil || body.TransactionID == "" {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	rec.mu.Lock()
+	rec.seen[body.TransactionID]++
+	n := rec.seen[body.TransactionID]
+	rec.mu.Unlock()
+	if n > 1 {
+		w.WriteHeader(http.StatusConflict)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"ok":true}`))
+}
+
+func (rec *recorder) count() int {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return len(rec.seen)
+}
+
+// TestDrive runs the generator briefly against the recorder: every request
+// is well formed with a new transactionId, and an unexpected status counts
+// as an error.
 func TestDrive(t *testing.T) {
-	seen := map[string]bool{}
-	ch := make(chan string, 1<<16)
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body struct{ TransactionID string }
-		if r.URL.Path != cashbackPath || r.Header.Get("apikey") != apiKey || json.NewDecoder(r.Body).Decode(&body) != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		select {
-		case ch <- body.TransactionID:
-		default:
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"ok":true}`))
-	}))
+	rec := &recorder{seen: map[string]int{}}
+	ts := httptest.NewServer(rec)
 	defer ts.Close()
-	res := drive(strings.TrimPrefix(ts.URL, "http://"), 4, 50*time.Millisecond, 200*time.Millisecond, 200, validRequests(0))
-	close(ch)
-	if res.Requests == 0 || res.Errors != 0 || res.P50 <= 0 || res.P99 < res.P50 {
+	res := drive(4, 50*time.Millisecond, 200*time.Millisecond, 200, validTargets(ts.URL, 0))
+	if res.Requests == 0 || res.Errors != 0 || res.P50 <= 0 || res.P99 < res.P50 || res.Rate <= 0 {
 		t.Fatalf("%+v", res)
 	}
-	for id := range ch {
-		if seen[id] {
-			t.Fatalf("transactionId %s sent twice", id)
-		}
-		seen[id] = true
+	// Warm-up answers are not measured but are recorded.
+	if res.Answered < res.Requests || rec.count() != res.Answered {
+		t.Errorf("the server recorded %d transactions, drive counted %d answered (%d measured)", rec.count(), res.Answered, res.Requests)
 	}
-	bad := drive(strings.TrimPrefix(ts.URL, "http://"), 2, 0, 100*time.Millisecond, 422, validRequests(1))
-	if bad.Errors != bad.Requests || bad.FirstError == "" {
+	bad := drive(2, 0, 100*time.Millisecond, 422, validTargets(ts.URL, 1))
+	if bad.Requests == 0 || bad.Errors != bad.Requests || bad.FirstError != "status 200, want 422" {
 		t.Errorf("unexpected statuses were not counted as errors: %+v", bad)
+	}
+}
+
+// TestFill checks the fill sends exactly the number of requests asked for,
+// each a new transaction, however many workers share them.
+func TestFill(t *testing.T) {
+	for _, c := range []struct{ conns, n int }{{1, 1}, {4, 257}, {32, 1000}} {
+		rec := &recorder{seen: map[string]int{}}
+		ts := httptest.NewServer(rec)
+		res := fill(c.conns, c.n, 200, validTargets(ts.URL, 0))
+		ts.Close()
+		if res.Requests != c.n || res.Answered != c.n || res.Errors != 0 || rec.count() != c.n {
+			t.Errorf("%d workers, %d transactions: got %+v, the server recorded %d", c.conns, c.n, res, rec.count())
+		}
+	}
+}
+
+// TestBytesPerTx checks the memory arithmetic the report quotes.
+func TestBytesPerTx(t *testing.T) {
+	for _, c := range []struct {
+		f    fillRound
+		want float64
+	}{
+		{fillRound{Held: 200_001, RSSStart: 20 << 20, RSSHeld: 20<<20 + 200_000*100}, 100},
+		{fillRound{Held: 1, RSSStart: 20 << 20, RSSHeld: 30 << 20}, 0}, // nothing added
+	} {
+		if got := c.f.bytesPerTx(); got != c.want {
+			t.Errorf("%+v: %v bytes per transaction, want %v", c.f, got, c.want)
+		}
 	}
 }
