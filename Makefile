@@ -97,8 +97,9 @@ bench:
 	@$(GO) tool benchstat bin/bench-mockserver.txt
 
 ## load: the mock server (bin/gameball-mock) under load on loopback, against a bare net/http
-## server in the same run: req/s, p50, p99, errors, ratio, start time and RSS
-LOAD_FLAGS ?= -c 32 -d 10s -rounds 3
+## server in the same run: req/s, p50, p99, errors, ratios, start time, and RSS and bytes per
+## transaction while a fresh mock holds -hold recorded transactions
+LOAD_FLAGS ?= -c 32 -d 10s -rounds 3 -hold 200000
 load:
 	$(GO) build -o bin/gameball-mock ./mockserver/cmd/gameball-mock
 	$(GO) run ./internal/cmd/load -mock bin/gameball-mock $(LOAD_FLAGS)
