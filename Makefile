@@ -28,8 +28,10 @@ build:
 	$(GO) build ./...
 
 ## test: check-generate, go vet, every test with the race detector (the dashboard's browser test
-## included: Chromium is installed when absent, and its absence is a failure), the user's-eye
-## module's tests (internal/usermodule, a module of its own), and the drift drill
+## included: Chromium is installed when absent, and its absence is a failure; the npm package's
+## test, internal/dist, for which a missing Node or npm is a failure too), the user's-eye module's
+## tests (internal/usermodule, a module of its own), and the drift drill
+test: export GAMEBALL_DIST_REQUIRE_NODE = 1
 test: check-generate e2e-deps
 	$(GO) vet ./...
 	GAMEBALL_E2E_REQUIRE_BROWSER=1 $(GO) test -race -count=1 ./...
@@ -66,6 +68,19 @@ drift-drill:
 mock:
 	$(GO) run ./mockserver/cmd/gameball-mock
 
+## dist: static gameball-mock binaries (no cgo, -trimpath, VERSION stamped) for linux, darwin and
+## windows on amd64 and arm64, with SHA256SUMS, in dist/; PLATFORMS='linux/amd64' builds fewer
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+PLATFORMS ?=
+.PHONY: dist npm
+dist:
+	$(GO) run ./internal/cmd/dist build -go '$(GO)' -version '$(VERSION)' -out dist $(PLATFORMS)
+
+## npm: the npm tarballs in dist/npm/, from the binaries make dist left in dist/ and its version:
+## the launcher @gbkit/gameball-mock and a package per platform (needs npm)
+npm:
+	$(GO) run ./internal/cmd/dist npm -dist dist -out dist/npm
+
 ## bench: benchmarks of validation alone (spec) and of every operation end to end (mockserver),
 ## BENCHCOUNT runs each, printed by benchstat as medians; validation as a comparison of the three
 ## ways to validate against the validation document, in the same run (see package spec's doc and
@@ -82,8 +97,9 @@ bench:
 	@$(GO) tool benchstat bin/bench-mockserver.txt
 
 ## load: the mock server (bin/gameball-mock) under load on loopback, against a bare net/http
-## server in the same run: req/s, p50, p99, errors, ratio, start time and RSS
-LOAD_FLAGS ?= -c 32 -d 10s -rounds 3
+## server in the same run: req/s, p50, p99, errors, ratios, start time, and RSS and bytes per
+## transaction while a fresh mock holds -hold recorded transactions
+LOAD_FLAGS ?= -c 32 -d 10s -rounds 3 -hold 200000
 load:
 	$(GO) build -o bin/gameball-mock ./mockserver/cmd/gameball-mock
 	$(GO) run ./internal/cmd/load -mock bin/gameball-mock $(LOAD_FLAGS)
@@ -106,10 +122,11 @@ lint:
 	@unformatted=$$(gofmt -l . ); if [ -n "$$unformatted" ]; then echo "gofmt -l:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-## update-spec: replace spec/$(DOC).yaml with $(FROM) (a file, a URL, or a Gameball docs page),
-## print the breaking and non-breaking changes, regenerate, and run the contract tests
+## update-spec: replace spec/openapi.json with $(FROM) (Gameball's published document: a file or a
+## URL), print oasdiff's breaking and non-breaking changes to the operations taken and the
+## operations upstream not taken yet, regenerate, and run the spec and contract tests
 update-spec:
-	@if [ -z "$(DOC)" ] || [ -z "$(FROM)" ]; then echo "usage: make update-spec DOC=reward-cashback FROM=path/or/url"; exit 2; fi
-	$(GO) run ./internal/cmd/updatespec -doc $(DOC) -from $(FROM)
+	@if [ -z "$(FROM)" ]; then echo "usage: make update-spec FROM=path/or/url/of/openapi.json"; exit 2; fi
+	$(GO) run ./internal/cmd/updatespec -from $(FROM)
 	$(GO) generate ./...
 	$(GO) test -count=1 ./spec/ ./contracttest/

@@ -4,12 +4,13 @@
 // and contract tests binding both to Gameball's documents (package
 // contracttest).
 //
-// Everything generated comes from the documents in spec/ by one command:
+// Everything generated comes from Gameball's published document in spec/ by one command:
 //
 //	go generate ./...
 package gameball
 
-// 1. Merge the documents in spec/ into spec/gameball.bundle.yaml and apply spec/overlay.yaml.
+// 1. Take the operations of spec/operations.txt from Gameball's published document (spec/openapi.json)
+// into spec/gameball.bundle.yaml, with spec/overlay.yaml applied.
 //go:generate go run ./internal/cmd/bundle spec
 
 // 1b. The validation document: the bundle as the equivalent OpenAPI 3.0.3 document, which the validators

@@ -21,7 +21,7 @@ func TestUndecodableAnswer(t *testing.T) {
 		sample         string // the error's Body
 	}{
 		{"a string for an integer", "rewardCashback", `{"rewardEquivalentPoints":"many"}`, `{"rewardEquivalentPoints":"many"}`},
-		{"a fraction for an integer", "getCustomerBalance", `{"availablePointsBalance":50.5}`, `{"availablePointsBalance":50.5}`},
+		{"a number for a string", "getCustomerBalance", `{"currency":50.5}`, `{"currency":50.5}`},
 		{"not JSON at all", "addManualTransaction", `<html>OK</html>`, `<html>OK</html>`},
 		{"a long body is cut to 1 KiB", "rewardCashback", long, long[:1024]},
 	}
@@ -81,13 +81,13 @@ func TestIntegralNumbersDecode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := c.Raw().GetCustomerBalanceWithResponse(context.Background(), "cust_1")
+	raw, err := c.Raw().GetCustomerBalanceWithResponse(context.Background(), "cust_1", nil)
 	if err != nil || raw.JSON200 == nil {
 		t.Fatalf("Raw: %v, error %v", raw, err)
 	}
 	for name, b := range map[string]*client.CustomerBalance{"method": bal, "Raw": raw.JSON200} {
-		got := []int{*b.AvailablePointsBalance, *b.PendingPoints, *b.TotalPointsBalance, *b.TotalEarnedPoints, *b.NextExpiringPointsAmount}
-		if want := []int{50, 50, 150, 0, 120}; !slices.Equal(got, want) || *b.AvailablePointsValue != 12.5 || *b.PointsName != "pts 7.0" {
+		got := []float64{*b.AvailablePointsBalance, *b.PendingPoints, *b.TotalPointsBalance, *b.TotalEarnedPoints, *b.NextExpiringPointsAmount}
+		if want := []float64{50, 50, 150, 0, 120}; !slices.Equal(got, want) || *b.AvailablePointsValue != 12.5 || *b.PointsName != "pts 7.0" {
 			t.Errorf("%s: integers %v (want %v), value %v, name %q", name, got, want, *b.AvailablePointsValue, *b.PointsName)
 		}
 	}
@@ -98,7 +98,11 @@ func TestIntegralNumbersDecode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *st.TotalItems != 2 || *st.ProcessedItems != 2 || *(*st.Results)[0].Index != 0 || *(*st.Errors)[0].Index != 1 || *(*st.Errors)[0].Code != 9008 {
+	results, errs, err := st.Items()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *st.TotalItems != 2 || *st.ProcessedItems != 2 || *results[0].Index != 0 || *errs[0].Index != 1 || *errs[0].Code != 9008 {
 		t.Errorf("batch status %+v", *st)
 	}
 }

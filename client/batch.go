@@ -166,14 +166,18 @@ func place(out []BatchItemOutcome, job BatchJob, st *BatchStatus) error {
 		}
 		return &out[*index], nil
 	}
-	for _, r := range deref(st.Results) {
+	results, errs, err := st.Items()
+	if err != nil {
+		return fmt.Errorf("gameball: batch %s: %w", job.ID, err)
+	}
+	for _, r := range results {
 		o, err := at(r.Index)
 		if err != nil {
 			return err
 		}
 		o.Result, o.Err = &r, nil
 	}
-	for _, e := range deref(st.Errors) {
+	for _, e := range errs {
 		o, err := at(e.Index)
 		if err != nil {
 			return err

@@ -75,7 +75,7 @@ func (f *fakeBatches) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	job.polls++
 	st := client.BatchStatus{BatchId: ptr(strconv.Itoa(id)), Status: ptr(client.BatchStateProcessing)}
 	if job.polls > f.busyPolls {
-		st.Status, st.Results, st.Errors = ptr(job.status), ptr(job.results), ptr(job.errors)
+		st.Status, st.Results, st.Errors = ptr(job.status), ptr(anys(job.results)), ptr(anys(job.errors))
 	}
 	f.mu.Unlock()
 	body, _ := json.Marshal(st)
@@ -108,6 +108,15 @@ func (f *fakeBatches) run(items []fakeItem, cashback bool) *fakeJob {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// anys is xs as the published document's arrays of anything.
+func anys[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
 
 func newFake(t *testing.T, f *fakeBatches) string {
 	t.Helper()

@@ -69,6 +69,7 @@ type Client struct {
 	apiKey       string
 	secretKey    string
 	highSecurity bool
+	v41          bool // API v4.1 (APIv41)
 	httpClient   *http.Client
 	timeout      time.Duration
 	userAgent    string
@@ -116,6 +117,9 @@ func New(apiKey, secretKey string, opts ...Option) (*Client, error) {
 		if err := opt(c); err != nil {
 			return nil, err
 		}
+	}
+	if c.v41 {
+		c.httpClient = v41Client(c.httpClient)
 	}
 	c.server = c.baseURL.String() + "/"
 	c.httpClient = guardedHTTPClient(c.httpClient, c.baseURL)

@@ -81,9 +81,11 @@ func (c *Client) StopBatch(ctx context.Context, batchID string, editors ...Reque
 
 // GetCustomerBalance returns a customer's points: total, available and
 // pending, with their money values. An unknown customer is ErrNotFound.
+// Gameball's `expand` parameter (tier, referrals) adds no documented field:
+// c.Raw().GetCustomerBalanceWithResponse sends it.
 func (c *Client) GetCustomerBalance(ctx context.Context, customerID string, editors ...RequestEditorFn) (*CustomerBalance, error) {
 	return call[CustomerBalance](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewGetCustomerBalanceRequest(server, customerID)
+		return NewGetCustomerBalanceRequest(server, customerID, nil)
 	})
 }
 

@@ -170,8 +170,8 @@ func ExampleClient_AddManualTransaction() {
 	c := srv.Client
 	manual := func(id string, points int) (*client.ManualTransaction, error) {
 		return c.AddManualTransaction(ctx, client.AddManualTransactionRequest{
-			CustomerId: "cust_1", TransactionId: id, TransactionTime: gbtime.New(time.Now()),
-			Username: "admin_user", Reason: "Referral bonus", Points: points,
+			CustomerId: "cust_1", TransactionId: id, TransactionTime: new(gbtime.New(time.Now())),
+			Username: "admin_user", Reason: "Referral bonus", Points: new(points),
 		})
 	}
 	res, err := manual("MT-1", 50)
@@ -214,7 +214,11 @@ func ExampleClient_GetBatchStatus() {
 		log.Fatal(err)
 	}
 	fmt.Println(*st.Status, *st.Progress)
-	for _, e := range *st.Errors {
+	_, errs, err := st.Items()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, e := range errs {
 		fmt.Println("item", *e.Index, "refused with", *e.Code)
 	}
 	// Output:

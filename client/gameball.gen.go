@@ -41,28 +41,43 @@ func (e BatchState) Valid() bool {
 	}
 }
 
-// Defines values for StoppedBatchState.
-const (
-	StoppedBatchStateCompleted  StoppedBatchState = "completed"
-	StoppedBatchStateFailed     StoppedBatchState = "failed"
-	StoppedBatchStatePending    StoppedBatchState = "pending"
-	StoppedBatchStateProcessing StoppedBatchState = "processing"
-)
+// CustomerBalance defines model for CustomerBalanceResponse.
+type CustomerBalance struct {
+	// AvailablePointsBalance The number of points that are currently active and available for use (excludes pending points).
+	AvailablePointsBalance *float64 `json:"availablePointsBalance,omitempty"`
 
-// Valid indicates whether the value is a known member of the StoppedBatchState enum.
-func (e StoppedBatchState) Valid() bool {
-	switch e {
-	case StoppedBatchStateCompleted:
-		return true
-	case StoppedBatchStateFailed:
-		return true
-	case StoppedBatchStatePending:
-		return true
-	case StoppedBatchStateProcessing:
-		return true
-	default:
-		return false
-	}
+	// AvailablePointsValue The monetary value of the points that are currently active and available for use (excludes pending points).
+	AvailablePointsValue *float64 `json:"availablePointsValue,omitempty"`
+
+	// Currency The currency in which the points value is calculated.
+	Currency *string `json:"currency,omitempty"`
+
+	// NextExpiringPointsAmount The amount of points that are set to expire next. Points expire when the configured point expiry duration has passed, and the points have not been used within that time frame.
+	NextExpiringPointsAmount *float64 `json:"nextExpiringPointsAmount,omitempty"`
+
+	// NextExpiringPointsDate The date when the next set of points will expire. Points expire when the configured point expiry duration has passed, and the points have not been used within that time frame.
+	NextExpiringPointsDate *string `json:"nextExpiringPointsDate,omitempty"`
+
+	// NextExpiringPointsValue The monetary value of the points that are set to expire next. Points expire when the configured point expiry duration has passed, and the points have not been used within that time frame.
+	NextExpiringPointsValue *float64 `json:"nextExpiringPointsValue,omitempty"`
+
+	// PendingPoints The points earned by the customer that are temporarily on hold during the return window configured for your account. These points will remain in a pending status until the return period expires, ensuring that the points are not used or redeemed until it is confirmed that the transaction is final and not subject to returns or cancellations. Example: If a customer places an order and earns 100 points, and your account is configured with a 14-day return window, these 100 points will remain pending for 14 days. During this time, the customer cannot use or redeem the points. After the 14-day window expires and the order is confirmed as final, the 100 points will become available for the customer to use.
+	PendingPoints *float64 `json:"pendingPoints,omitempty"`
+
+	// PendingPointsValue The monetary value of the pending points.
+	PendingPointsValue *float64 `json:"pendingPointsValue,omitempty"`
+
+	// PointsName The name of the points used in your loyalty program that appears to customers. This is the term your customers will see when they earn or redeem points. Example: If your loyalty program rewards customers with "Stars" instead of generic "Points", the value of pointsName could be "Stars".
+	PointsName *string `json:"pointsName,omitempty"`
+
+	// TotalEarnedPoints The total number of points that the customer has earned over their entire lifetime within the Gameball program. This includes all points accumulated from various activities like cashback rewards, referrals, or rewards campaigns.
+	TotalEarnedPoints *float64 `json:"totalEarnedPoints,omitempty"`
+
+	// TotalPointsBalance The total number of points the customer has, including pending points.
+	TotalPointsBalance *float64 `json:"totalPointsBalance,omitempty"`
+
+	// TotalPointsValue The total monetary value of the customer's points, including pending points.
+	TotalPointsValue *float64 `json:"totalPointsValue,omitempty"`
 }
 
 // GameballError Gameball's error object, the body of every non-2xx response.
@@ -88,6 +103,9 @@ type BadRequest = GameballError
 
 // InternalServerError Gameball's error object, the body of every non-2xx response.
 type InternalServerError = GameballError
+
+// ManualTransactionRefused Gameball's error object, the body of every non-2xx response.
+type ManualTransactionRefused = GameballError
 
 // NotFound Gameball's error object, the body of every non-2xx response.
 type NotFound = GameballError
@@ -156,7 +174,7 @@ type CashbackBatchItem struct {
 	// TransactionId A unique identifier for a transaction in your system (e.g., order number or invoice number).
 	TransactionId string `json:"transactionId"`
 
-	// TransactionTime The time of the transaction in your system.
+	// TransactionTime The time of the transaction in your system. Must be in UTC (ISO 8601 format).
 	TransactionTime gbtime.Time `json:"transactionTime"`
 }
 
@@ -171,130 +189,32 @@ type CashbackBatchJob struct {
 	JobId *float64 `json:"jobId,omitempty"`
 }
 
-// BatchItemError defines parameters for GetBatchStatus.
-type BatchItemError struct {
-	// Code Gameball's error code for the item.
-	Code *int `json:"code,omitempty"`
-
-	// CustomerId The item's customer.
-	CustomerId *string `json:"customerId,omitempty"`
-
-	// Index Zero-based position of the item in the batch request.
-	Index *int `json:"index,omitempty"`
-
-	// Message Why the item failed.
-	Message *string `json:"message,omitempty"`
-
-	// TransactionId The item's transactionId, where it has one.
-	TransactionId *string `json:"transactionId,omitempty"`
-
-	// Type Category of the error.
-	Type *string `json:"type,omitempty"`
-}
-
-// BatchItemResult defines parameters for GetBatchStatus.
-type BatchItemResult struct {
-	// CustomerId The item's customer.
-	CustomerId *string `json:"customerId,omitempty"`
-
-	// GameballTransactionId Identifier of the transaction the item created in Gameball.
-	GameballTransactionId *float64 `json:"gameballTransactionId,omitempty"`
-
-	// Index Zero-based position of the item in the batch request.
-	Index *int `json:"index,omitempty"`
-
-	// Points Points the item added (negative where it deducted).
-	Points *float64 `json:"points,omitempty"`
-
-	// TransactionId The item's transactionId, where it has one.
-	TransactionId *string `json:"transactionId,omitempty"`
-}
-
 // BatchState defines parameters for GetBatchStatus.
 type BatchState string
 
 // BatchStatus defines parameters for GetBatchStatus.
 type BatchStatus struct {
-	// BatchId The batch job's identifier (the jobId of the creation call).
-	BatchId *string `json:"batchId,omitempty"`
-
-	// Errors One entry per item that failed, in item order.
-	Errors *[]BatchItemError `json:"errors,omitempty"`
-
-	// FailedItems Number of processed items that failed.
-	FailedItems *int `json:"failedItems,omitempty"`
-
-	// Message A note on the job's state, such as why it ended early.
-	Message *string `json:"message,omitempty"`
-
-	// ProcessedItems Number of items processed so far, failed ones included.
-	ProcessedItems *int `json:"processedItems,omitempty"`
-
-	// Progress Percentage of the items processed so far, 0 to 100.
-	Progress *float64 `json:"progress,omitempty"`
-
-	// Results One entry per item that succeeded, in item order.
-	Results *[]BatchItemResult `json:"results,omitempty"`
-
-	// Status pending: accepted, not started; processing: items are being applied; completed: every item was processed (each may still have failed on its own); failed: the job ended early, for example because it was stopped.
-	Status *BatchState `json:"status,omitempty"`
-
-	// TotalItems Number of items the job was created with.
-	TotalItems *int `json:"totalItems,omitempty"`
+	BatchId        *string        `json:"batchId,omitempty"`
+	Errors         *[]interface{} `json:"errors,omitempty"`
+	FailedItems    *float64       `json:"failedItems,omitempty"`
+	ProcessedItems *float64       `json:"processedItems,omitempty"`
+	Progress       *float64       `json:"progress,omitempty"`
+	Results        *[]interface{} `json:"results,omitempty"`
+	Status         *BatchState    `json:"status,omitempty"`
+	TotalItems     *float64       `json:"totalItems,omitempty"`
 }
-
-// StoppedBatchState defines parameters for StopBatch.
-type StoppedBatchState string
 
 // StoppedBatch defines parameters for StopBatch.
 type StoppedBatch struct {
-	// BatchId The batch job's identifier.
 	BatchId *string `json:"batchId,omitempty"`
-
-	// Message What the stop did.
 	Message *string `json:"message,omitempty"`
-
-	// Status The job's status after the stop.
-	Status *StoppedBatchState `json:"status,omitempty"`
+	Status  *string `json:"status,omitempty"`
 }
 
-// CustomerBalance defines parameters for GetCustomerBalance.
-type CustomerBalance struct {
-	// AvailablePointsBalance Points the customer can redeem now.
-	AvailablePointsBalance *int `json:"availablePointsBalance,omitempty"`
-
-	// AvailablePointsValue Money value of availablePointsBalance.
-	AvailablePointsValue *float64 `json:"availablePointsValue,omitempty"`
-
-	// Currency The account currency.
-	Currency *string `json:"currency,omitempty"`
-
-	// NextExpiringPointsAmount Points that expire next.
-	NextExpiringPointsAmount *int `json:"nextExpiringPointsAmount,omitempty"`
-
-	// NextExpiringPointsDate When the next points expire; null when none will.
-	NextExpiringPointsDate *gbtime.Time `json:"nextExpiringPointsDate,omitempty"`
-
-	// NextExpiringPointsValue Money value of nextExpiringPointsAmount.
-	NextExpiringPointsValue *float64 `json:"nextExpiringPointsValue,omitempty"`
-
-	// PendingPoints Points waiting for their return window to pass.
-	PendingPoints *int `json:"pendingPoints,omitempty"`
-
-	// PendingPointsValue Money value of pendingPoints.
-	PendingPointsValue *float64 `json:"pendingPointsValue,omitempty"`
-
-	// PointsName What the account calls its points.
-	PointsName *string `json:"pointsName,omitempty"`
-
-	// TotalEarnedPoints Points earned over the customer's lifetime.
-	TotalEarnedPoints *int `json:"totalEarnedPoints,omitempty"`
-
-	// TotalPointsBalance Available plus pending points.
-	TotalPointsBalance *int `json:"totalPointsBalance,omitempty"`
-
-	// TotalPointsValue Money value of totalPointsBalance, in the account currency.
-	TotalPointsValue *float64 `json:"totalPointsValue,omitempty"`
+// GetCustomerBalanceParams defines parameters for GetCustomerBalance.
+type GetCustomerBalanceParams struct {
+	// Expand Comma-separated expansions: tier,referrals
+	Expand *string `form:"expand,omitempty" json:"expand,omitempty"`
 }
 
 // CalculatePaymentCashbackJSONBody defines parameters for CalculatePaymentCashback.
@@ -437,20 +357,28 @@ type RewardCashbackJSONBody = RewardCashbackRequest
 
 // CashbackConfigurations defines parameters for RewardCashback.
 type CashbackConfigurations struct {
+	// ReturnWindow The number of days the cashback will stay in a pending state, typically aligning with the return window in e-commerce to account for potential order cancellations or refunds. The value should be between 0 and 7,300 days (20 years).
 	ReturnWindow *int `json:"returnWindow,omitempty"`
 }
 
 // TransactionBranch defines parameters for RewardCashback.
 type TransactionBranch struct {
-	Name     *string `json:"name,omitempty"`
-	UniqueId *string `json:"uniqueId,omitempty"`
+	// Name Name of the branch where the transaction took place.
+	Name *string `json:"name,omitempty"`
+
+	// UniqueId Unique identifier for the branch where the transaction took place.
+	UniqueId string `json:"uniqueId"`
 }
 
 // TransactionMerchant defines parameters for RewardCashback.
 type TransactionMerchant struct {
-	Branch   *TransactionBranch `json:"branch,omitempty"`
-	Name     *string            `json:"name,omitempty"`
-	UniqueId *string            `json:"uniqueId,omitempty"`
+	Branch *TransactionBranch `json:"branch,omitempty"`
+
+	// Name Name of the merchant.
+	Name *string `json:"name,omitempty"`
+
+	// UniqueId Unique identifier for the merchant.
+	UniqueId *string `json:"uniqueId,omitempty"`
 }
 
 // RewardCashbackRequest defines parameters for RewardCashback.
@@ -476,7 +404,7 @@ type RewardCashbackRequest struct {
 	// TransactionId A unique identifier for a transaction in your system (e.g., order number or invoice number). This ID is critical for managing transaction lifecycle events such as reversals, cancellations, or refunds in Gameball.
 	TransactionId string `json:"transactionId"`
 
-	// TransactionTime The time of the transaction in your system (e.g., order datetime, invoice datetime).
+	// TransactionTime The time of the transaction in your system (e.g., order datetime, invoice datetime). Must be in UTC (ISO 8601 format).
 	TransactionTime gbtime.Time `json:"transactionTime"`
 }
 
@@ -500,7 +428,7 @@ type AddManualTransactionJSONBody = AddManualTransactionRequest
 
 // AddManualTransactionRequest defines parameters for AddManualTransaction.
 type AddManualTransactionRequest struct {
-	// Amount The monetary value (in system currency) associated with the transaction.
+	// Amount The monetary value, in system currency, associated with the transaction. Provide either points or amount. Positive values add points, and negative values deduct points.
 	Amount *float64 `json:"amount,omitempty"`
 
 	// CustomerId Unique identifier for the customer that you can reference across the customer's whole lifetime. Could be a database ID, random string, email, or anything that uniquely identifies the customer.
@@ -509,11 +437,14 @@ type AddManualTransactionRequest struct {
 	// Email Customer's email address. This is required if your account uses email-based channel merging.
 	Email *string `json:"email,omitempty"`
 
+	// ExpiryAfter The number of days after which the points added in this transaction will expire, counted from the time of the addition. For example, 30 means the awarded points expire 30 days from now. When omitted, null, or 0, the points follow the client's default points-expiry setting configured in the dashboard. This replicates the custom-expiry option available when manually adding points from the Gameball dashboard. expiryAfter applies only to point additions; it cannot be used when deducting points.
+	ExpiryAfter *int `json:"expiryAfter,omitempty"`
+
 	// Mobile Customer's mobile number. This is required if your account uses mobile-based channel merging.
 	Mobile *string `json:"mobile,omitempty"`
 
-	// Points The number of points to be rewarded or deducted (should be positive for rewards and negative for deductions).
-	Points int `json:"points"`
+	// Points The number of points to be rewarded or deducted. Provide either points or amount. Positive values add points, and negative values deduct points.
+	Points *int `json:"points,omitempty"`
 
 	// Reason Reason for manually rewarding or deducting points (e.g., 'Referral bonus').
 	Reason string `json:"reason"`
@@ -521,8 +452,8 @@ type AddManualTransactionRequest struct {
 	// TransactionId A unique identifier for a transaction in your system (e.g., order number or invoice number). This ID can be used to reverse, cancel, or refund any reward or redemption transactions in Gameball.
 	TransactionId string `json:"transactionId"`
 
-	// TransactionTime The time of the transaction in your system (e.g., order datetime, invoice datetime).
-	TransactionTime gbtime.Time `json:"transactionTime"`
+	// TransactionTime The time of the transaction in your system (e.g., order datetime, invoice datetime). Must be in UTC (ISO 8601 format). Defaults to the current time in UTC when omitted.
+	TransactionTime *gbtime.Time `json:"transactionTime,omitempty"`
 
 	// Username The username of the admin performing the manual transaction.
 	Username string `json:"username"`
@@ -673,24 +604,26 @@ type ClientInterface interface {
 
 	// GetBatchStatus Get Batch Status
 	//
-	// Reports the state of a batch job created by a batch call: its status, progress, item counts, and a result or an error for every processed item.
+	// Monitor batch job status and results for ongoing batch operations.
 	//
 	// Corresponds with GET /api/v4.0/integrations/batches/{batchId}/status (the `GetBatchStatus` operationId).
 	GetBatchStatus(ctx context.Context, batchId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StopBatch Stop Batch
 	//
-	// Stops a pending or processing batch job. Items already processed stay applied; the remaining items are left untouched.
+	// Stop ongoing batch operations when needed.
 	//
 	// Corresponds with POST /api/v4.0/integrations/batches/{batchId}/stop (the `StopBatch` operationId).
 	StopBatch(ctx context.Context, batchId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetCustomerBalance Get Customer Balance
 	//
-	// Returns the customer's points balance: total, available and pending points with their money values, the next points to expire, and the points earned over the customer's lifetime.
+	// This API retrieves a customer's current points balance within Gameball, including redeemable points and their monetary equivalent. It provides detailed balance information, such as total, available, and pending points, along with upcoming expirations.
+	//
+	// **Security:** Requires both `apikey` and `secretkey` headers.
 	//
 	// Corresponds with GET /api/v4.0/integrations/customers/{customerId}/balance (the `GetCustomerBalance` operationId).
-	GetCustomerBalance(ctx context.Context, customerId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetCustomerBalance(ctx context.Context, customerId string, params *GetCustomerBalanceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CalculatePaymentCashbackWithBody Calculate Payment Cashback
 	//
@@ -724,12 +657,16 @@ type ClientInterface interface {
 
 	// RewardCashbackWithBody Reward Cashback
 	//
+	// This API awards loyalty points to customers in Gameball through a cashback program based on the amount.
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v4.0/integrations/transactions/cashback (the `RewardCashback` operationId).
 	RewardCashbackWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RewardCashback Reward Cashback
+	//
+	// This API awards loyalty points to customers in Gameball through a cashback program based on the amount.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -740,10 +677,6 @@ type ClientInterface interface {
 	//
 	// This API allows for the manual addition or deduction of points for a customer in Gameball. It provides flexibility in managing loyalty points, enabling adjustments based on specific needs or circumstances.
 	//
-	// **Channel Merging Available:** If your system uses different customer IDs across multiple channels (e.g., online and offline), Gameball’s channel merging feature helps unify customer profiles. By including the customer’s mobile number or email (based on your merging configuration) with each request, Gameball will combine activities into a single profile.
-	//
-	// **Security:** Provide both apikey and secretkey headers.
-	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v4.0/integrations/transactions/manual (the `AddManualTransaction` operationId).
@@ -752,10 +685,6 @@ type ClientInterface interface {
 	// AddManualTransaction Add Manual Transaction
 	//
 	// This API allows for the manual addition or deduction of points for a customer in Gameball. It provides flexibility in managing loyalty points, enabling adjustments based on specific needs or circumstances.
-	//
-	// **Channel Merging Available:** If your system uses different customer IDs across multiple channels (e.g., online and offline), Gameball’s channel merging feature helps unify customer profiles. By including the customer’s mobile number or email (based on your merging configuration) with each request, Gameball will combine activities into a single profile.
-	//
-	// **Security:** Provide both apikey and secretkey headers.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -841,7 +770,7 @@ func (c *RawClient) RewardCashbackBatch(ctx context.Context, body RewardCashback
 
 // GetBatchStatus Get Batch Status
 //
-// Reports the state of a batch job created by a batch call: its status, progress, item counts, and a result or an error for every processed item.
+// Monitor batch job status and results for ongoing batch operations.
 //
 // Corresponds with GET /api/v4.0/integrations/batches/{batchId}/status (the `GetBatchStatus` operationId).
 func (c *RawClient) GetBatchStatus(ctx context.Context, batchId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -858,7 +787,7 @@ func (c *RawClient) GetBatchStatus(ctx context.Context, batchId string, reqEdito
 
 // StopBatch Stop Batch
 //
-// Stops a pending or processing batch job. Items already processed stay applied; the remaining items are left untouched.
+// Stop ongoing batch operations when needed.
 //
 // Corresponds with POST /api/v4.0/integrations/batches/{batchId}/stop (the `StopBatch` operationId).
 func (c *RawClient) StopBatch(ctx context.Context, batchId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -875,11 +804,13 @@ func (c *RawClient) StopBatch(ctx context.Context, batchId string, reqEditors ..
 
 // GetCustomerBalance Get Customer Balance
 //
-// Returns the customer's points balance: total, available and pending points with their money values, the next points to expire, and the points earned over the customer's lifetime.
+// This API retrieves a customer's current points balance within Gameball, including redeemable points and their monetary equivalent. It provides detailed balance information, such as total, available, and pending points, along with upcoming expirations.
+//
+// **Security:** Requires both `apikey` and `secretkey` headers.
 //
 // Corresponds with GET /api/v4.0/integrations/customers/{customerId}/balance (the `GetCustomerBalance` operationId).
-func (c *RawClient) GetCustomerBalance(ctx context.Context, customerId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCustomerBalanceRequest(c.Server, customerId)
+func (c *RawClient) GetCustomerBalance(ctx context.Context, customerId string, params *GetCustomerBalanceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCustomerBalanceRequest(c.Server, customerId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -942,6 +873,8 @@ func (c *RawClient) CalculatePaymentCashback(ctx context.Context, body Calculate
 
 // RewardCashbackWithBody Reward Cashback
 //
+// This API awards loyalty points to customers in Gameball through a cashback program based on the amount.
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v4.0/integrations/transactions/cashback (the `RewardCashback` operationId).
@@ -958,6 +891,8 @@ func (c *RawClient) RewardCashbackWithBody(ctx context.Context, contentType stri
 }
 
 // RewardCashback Reward Cashback
+//
+// This API awards loyalty points to customers in Gameball through a cashback program based on the amount.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -978,10 +913,6 @@ func (c *RawClient) RewardCashback(ctx context.Context, body RewardCashbackJSONR
 //
 // This API allows for the manual addition or deduction of points for a customer in Gameball. It provides flexibility in managing loyalty points, enabling adjustments based on specific needs or circumstances.
 //
-// **Channel Merging Available:** If your system uses different customer IDs across multiple channels (e.g., online and offline), Gameball’s channel merging feature helps unify customer profiles. By including the customer’s mobile number or email (based on your merging configuration) with each request, Gameball will combine activities into a single profile.
-//
-// **Security:** Provide both apikey and secretkey headers.
-//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v4.0/integrations/transactions/manual (the `AddManualTransaction` operationId).
@@ -1000,10 +931,6 @@ func (c *RawClient) AddManualTransactionWithBody(ctx context.Context, contentTyp
 // AddManualTransaction Add Manual Transaction
 //
 // This API allows for the manual addition or deduction of points for a customer in Gameball. It provides flexibility in managing loyalty points, enabling adjustments based on specific needs or circumstances.
-//
-// **Channel Merging Available:** If your system uses different customer IDs across multiple channels (e.g., online and offline), Gameball’s channel merging feature helps unify customer profiles. By including the customer’s mobile number or email (based on your merging configuration) with each request, Gameball will combine activities into a single profile.
-//
-// **Security:** Provide both apikey and secretkey headers.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1169,7 +1096,7 @@ func NewStopBatchRequest(server string, batchId string) (*http.Request, error) {
 }
 
 // NewGetCustomerBalanceRequest constructs an http.Request for the GetCustomerBalance method
-func NewGetCustomerBalanceRequest(server string, customerId string) (*http.Request, error) {
+func NewGetCustomerBalanceRequest(server string, customerId string, params *GetCustomerBalanceParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1192,6 +1119,33 @@ func NewGetCustomerBalanceRequest(server string, customerId string) (*http.Reque
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Expand != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expand", *params.Expand, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -1404,7 +1358,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetBatchStatusWithResponse Get Batch Status
 	//
-	// Reports the state of a batch job created by a batch call: its status, progress, item counts, and a result or an error for every processed item.
+	// Monitor batch job status and results for ongoing batch operations.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1413,7 +1367,7 @@ type ClientWithResponsesInterface interface {
 
 	// StopBatchWithResponse Stop Batch
 	//
-	// Stops a pending or processing batch job. Items already processed stay applied; the remaining items are left untouched.
+	// Stop ongoing batch operations when needed.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1422,12 +1376,14 @@ type ClientWithResponsesInterface interface {
 
 	// GetCustomerBalanceWithResponse Get Customer Balance
 	//
-	// Returns the customer's points balance: total, available and pending points with their money values, the next points to expire, and the points earned over the customer's lifetime.
+	// This API retrieves a customer's current points balance within Gameball, including redeemable points and their monetary equivalent. It provides detailed balance information, such as total, available, and pending points, along with upcoming expirations.
+	//
+	// **Security:** Requires both `apikey` and `secretkey` headers.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v4.0/integrations/customers/{customerId}/balance (the `GetCustomerBalance` operationId).
-	GetCustomerBalanceWithResponse(ctx context.Context, customerId string, reqEditors ...RequestEditorFn) (*GetCustomerBalanceResponse, error)
+	GetCustomerBalanceWithResponse(ctx context.Context, customerId string, params *GetCustomerBalanceParams, reqEditors ...RequestEditorFn) (*GetCustomerBalanceResponse, error)
 
 	// CalculatePaymentCashbackWithBodyWithResponse Calculate Payment Cashback
 	//
@@ -1461,12 +1417,16 @@ type ClientWithResponsesInterface interface {
 
 	// RewardCashbackWithBodyWithResponse Reward Cashback
 	//
+	// This API awards loyalty points to customers in Gameball through a cashback program based on the amount.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v4.0/integrations/transactions/cashback (the `RewardCashback` operationId).
 	RewardCashbackWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RewardCashbackResponse, error)
 
 	// RewardCashbackWithResponse Reward Cashback
+	//
+	// This API awards loyalty points to customers in Gameball through a cashback program based on the amount.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1477,10 +1437,6 @@ type ClientWithResponsesInterface interface {
 	//
 	// This API allows for the manual addition or deduction of points for a customer in Gameball. It provides flexibility in managing loyalty points, enabling adjustments based on specific needs or circumstances.
 	//
-	// **Channel Merging Available:** If your system uses different customer IDs across multiple channels (e.g., online and offline), Gameball’s channel merging feature helps unify customer profiles. By including the customer’s mobile number or email (based on your merging configuration) with each request, Gameball will combine activities into a single profile.
-	//
-	// **Security:** Provide both apikey and secretkey headers.
-	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v4.0/integrations/transactions/manual (the `AddManualTransaction` operationId).
@@ -1489,10 +1445,6 @@ type ClientWithResponsesInterface interface {
 	// AddManualTransactionWithResponse Add Manual Transaction
 	//
 	// This API allows for the manual addition or deduction of points for a customer in Gameball. It provides flexibility in managing loyalty points, enabling adjustments based on specific needs or circumstances.
-	//
-	// **Channel Merging Available:** If your system uses different customer IDs across multiple channels (e.g., online and offline), Gameball’s channel merging feature helps unify customer profiles. By including the customer’s mobile number or email (based on your merging configuration) with each request, Gameball will combine activities into a single profile.
-	//
-	// **Security:** Provide both apikey and secretkey headers.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -2300,7 +2252,7 @@ type AddManualTransactionResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ManualTransaction
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *BadRequest
+	JSON400 *ManualTransactionRefused
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -2329,7 +2281,7 @@ func (r AddManualTransactionResponse) GetJSON200() *ManualTransaction {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r AddManualTransactionResponse) GetJSON400() *BadRequest {
+func (r AddManualTransactionResponse) GetJSON400() *ManualTransactionRefused {
 	return r.JSON400
 }
 
@@ -2464,7 +2416,7 @@ func (c *ClientWithResponses) RewardCashbackBatchWithResponse(ctx context.Contex
 
 // GetBatchStatusWithResponse Get Batch Status
 //
-// Reports the state of a batch job created by a batch call: its status, progress, item counts, and a result or an error for every processed item.
+// Monitor batch job status and results for ongoing batch operations.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -2479,7 +2431,7 @@ func (c *ClientWithResponses) GetBatchStatusWithResponse(ctx context.Context, ba
 
 // StopBatchWithResponse Stop Batch
 //
-// Stops a pending or processing batch job. Items already processed stay applied; the remaining items are left untouched.
+// Stop ongoing batch operations when needed.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -2494,13 +2446,15 @@ func (c *ClientWithResponses) StopBatchWithResponse(ctx context.Context, batchId
 
 // GetCustomerBalanceWithResponse Get Customer Balance
 //
-// Returns the customer's points balance: total, available and pending points with their money values, the next points to expire, and the points earned over the customer's lifetime.
+// This API retrieves a customer's current points balance within Gameball, including redeemable points and their monetary equivalent. It provides detailed balance information, such as total, available, and pending points, along with upcoming expirations.
+//
+// **Security:** Requires both `apikey` and `secretkey` headers.
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v4.0/integrations/customers/{customerId}/balance (the `GetCustomerBalance` operationId).
-func (c *ClientWithResponses) GetCustomerBalanceWithResponse(ctx context.Context, customerId string, reqEditors ...RequestEditorFn) (*GetCustomerBalanceResponse, error) {
-	rsp, err := c.GetCustomerBalance(ctx, customerId, reqEditors...)
+func (c *ClientWithResponses) GetCustomerBalanceWithResponse(ctx context.Context, customerId string, params *GetCustomerBalanceParams, reqEditors ...RequestEditorFn) (*GetCustomerBalanceResponse, error) {
+	rsp, err := c.GetCustomerBalance(ctx, customerId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2551,6 +2505,8 @@ func (c *ClientWithResponses) CalculatePaymentCashbackWithResponse(ctx context.C
 
 // RewardCashbackWithBodyWithResponse Reward Cashback
 //
+// This API awards loyalty points to customers in Gameball through a cashback program based on the amount.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v4.0/integrations/transactions/cashback (the `RewardCashback` operationId).
@@ -2563,6 +2519,8 @@ func (c *ClientWithResponses) RewardCashbackWithBodyWithResponse(ctx context.Con
 }
 
 // RewardCashbackWithResponse Reward Cashback
+//
+// This API awards loyalty points to customers in Gameball through a cashback program based on the amount.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2579,10 +2537,6 @@ func (c *ClientWithResponses) RewardCashbackWithResponse(ctx context.Context, bo
 //
 // This API allows for the manual addition or deduction of points for a customer in Gameball. It provides flexibility in managing loyalty points, enabling adjustments based on specific needs or circumstances.
 //
-// **Channel Merging Available:** If your system uses different customer IDs across multiple channels (e.g., online and offline), Gameball’s channel merging feature helps unify customer profiles. By including the customer’s mobile number or email (based on your merging configuration) with each request, Gameball will combine activities into a single profile.
-//
-// **Security:** Provide both apikey and secretkey headers.
-//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v4.0/integrations/transactions/manual (the `AddManualTransaction` operationId).
@@ -2597,10 +2551,6 @@ func (c *ClientWithResponses) AddManualTransactionWithBodyWithResponse(ctx conte
 // AddManualTransactionWithResponse Add Manual Transaction
 //
 // This API allows for the manual addition or deduction of points for a customer in Gameball. It provides flexibility in managing loyalty points, enabling adjustments based on specific needs or circumstances.
-//
-// **Channel Merging Available:** If your system uses different customer IDs across multiple channels (e.g., online and offline), Gameball’s channel merging feature helps unify customer profiles. By including the customer’s mobile number or email (based on your merging configuration) with each request, Gameball will combine activities into a single profile.
-//
-// **Security:** Provide both apikey and secretkey headers.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3377,7 +3327,7 @@ func ParseAddManualTransactionResponse(rsp *http.Response) (*AddManualTransactio
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
+		var dest ManualTransactionRefused
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -180,7 +180,7 @@ var calls = map[string]func(ctx context.Context, c *client.Client) error{
 	},
 	"addManualTransaction": func(ctx context.Context, c *client.Client) error {
 		_, err := c.AddManualTransaction(ctx, client.AddManualTransactionRequest{
-			CustomerId: "cust_1", TransactionId: "TXN-3", TransactionTime: past, Username: "admin", Reason: "goodwill", Points: 50,
+			CustomerId: "cust_1", TransactionId: "TXN-3", TransactionTime: new(past), Username: "admin", Reason: "goodwill", Points: new(50),
 		})
 		return err
 	},

@@ -42,7 +42,7 @@ func TestKeyHeaders(t *testing.T) {
 			return err
 		}},
 		{"POST /api/v4.0/integrations/transactions/manual", true, func(c *client.ClientWithResponses) error {
-			_, err := c.AddManualTransactionWithResponse(context.Background(), client.AddManualTransactionRequest{CustomerId: "c", TransactionTime: now})
+			_, err := c.AddManualTransactionWithResponse(context.Background(), client.AddManualTransactionRequest{CustomerId: "c", TransactionTime: new(now)})
 			return err
 		}},
 		{"POST /api/v4.0/integrations/batch/cashback", true, func(c *client.ClientWithResponses) error {
@@ -66,7 +66,7 @@ func TestKeyHeaders(t *testing.T) {
 			return err
 		}},
 		{"GET /api/v4.0/integrations/customers/cust_1/balance", true, func(c *client.ClientWithResponses) error {
-			_, err := c.GetCustomerBalanceWithResponse(context.Background(), "cust_1")
+			_, err := c.GetCustomerBalanceWithResponse(context.Background(), "cust_1", nil)
 			return err
 		}},
 	}

@@ -107,8 +107,8 @@ func TestIntegralNumbersKeepsValues(t *testing.T) {
 // batchStatusBody is the status of a finished 1,000-item batch, the largest
 // answer the client reads, as the mock writes it (integers as integers).
 func batchStatusBody() []byte {
-	st := BatchStatus{Status: new(BatchStateCompleted), TotalItems: new(1000), ProcessedItems: new(1000), FailedItems: new(0)}
-	results := make([]BatchItemResult, 1000)
+	st := BatchStatus{Status: new(BatchStateCompleted), TotalItems: new(1000.0), ProcessedItems: new(1000.0), FailedItems: new(0.0)}
+	results := make([]any, 1000)
 	for i := range results {
 		results[i] = BatchItemResult{Index: new(i), CustomerId: new(fmt.Sprintf("cust_%d", i)), TransactionId: new(fmt.Sprintf("TXN-%d", i)),
 			GameballTransactionId: new(float64(100000 + i)), Points: new(150.0)}

@@ -53,7 +53,7 @@ func TestOperationFromContext(t *testing.T) {
 		_, url := serve(t, ok(`{}`))
 		rt := &recordingTransport{}
 		c := newClient(t, url, &waits{}, client.HTTPClient(&http.Client{Transport: rt}))
-		if _, err := c.Raw().GetCustomerBalanceWithResponse(context.Background(), "cust_1"); err != nil {
+		if _, err := c.Raw().GetCustomerBalanceWithResponse(context.Background(), "cust_1", nil); err != nil {
 			t.Fatal(err)
 		}
 		if strings.Join(rt.ops, ",") != "getCustomerBalance" {

@@ -290,7 +290,7 @@ func TestAttemptTimeout(t *testing.T) {
 // TestRawSharesThePipeline: the generated client gets the same retries.
 func TestRawSharesThePipeline(t *testing.T) {
 	srv, url := serve(t, refusal(503, 5003, "Retry-After", "1"), ok(`{"availablePointsBalance":7}`))
-	res, err := newClient(t, url, &waits{}).Raw().GetCustomerBalanceWithResponse(context.Background(), "cust_1")
+	res, err := newClient(t, url, &waits{}).Raw().GetCustomerBalanceWithResponse(context.Background(), "cust_1", nil)
 	if err != nil || res.StatusCode() != 200 || *res.JSON200.AvailablePointsBalance != 7 {
 		t.Fatalf("response %v, error %v", res, err)
 	}

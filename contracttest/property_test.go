@@ -181,7 +181,12 @@ func mutate(rt *rapid.T, schema *openapi3.Schema, value any) ([]byte, mutation) 
 		return marshal(rt, replace(value, pl.path, nil)), mutation{"null " + pl.String(), 422, 3001}
 	case "below":
 		pl := rapid.SampledFrom(filter(places, func(pl place) bool { return pl.schema.Min != nil })).Draw(rt, "place")
-		return marshal(rt, replace(value, pl.path, *pl.schema.Min-1)), mutation{"below the minimum " + pl.String(), 422, 3003}
+		below := mutation{"below the minimum " + pl.String(), 422, 3003}
+		if pl.String() == "/expiryAfter" {
+			// Published: the manual transaction's "Expiry cannot be negative" is a 400.
+			below.status, below.code = 400, 3016
+		}
+		return marshal(rt, replace(value, pl.path, *pl.schema.Min-1)), below
 	default:
 		full := marshal(rt, value)
 		cut := rapid.IntRange(1, len(full)-1).Draw(rt, "cut")

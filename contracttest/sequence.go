@@ -25,6 +25,9 @@ type Target struct {
 	// manual transactions, batches). Against a live account it must be an
 	// explicit choice.
 	Writes bool
+	// V41 calls API v4.1 (Secure Integration Mode, client.APIv41): the same
+	// operations under /api/v4.1/integrations/, every one needing both keys.
+	V41 bool
 }
 
 // response is what every generated response type offers.
@@ -53,8 +56,13 @@ func Run(t *testing.T, target Target) *Transport {
 	}
 	// No retries: the contract is about each exchange as it happens, and a
 	// retry would turn a violation into a confusing replay.
-	s.client, err = client.New(target.APIKey, target.SecretKey, client.BaseURL(target.BaseURL), client.HTTPClient(s.hc),
-		client.Retries(client.RetryPolicy{MaxAttempts: 1}))
+	opts := []client.Option{client.BaseURL(target.BaseURL), client.HTTPClient(s.hc), client.Retries(client.RetryPolicy{MaxAttempts: 1})}
+	s.keyedHC = s.hc
+	if target.V41 {
+		opts = append(opts, client.APIv41())
+		s.keyedHC = &http.Client{Transport: toV41{tr}, Timeout: s.hc.Timeout}
+	}
+	s.client, err = client.New(target.APIKey, target.SecretKey, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,10 +83,11 @@ func Run(t *testing.T, target Target) *Transport {
 }
 
 type sequence struct {
-	target Target
-	hc     *http.Client
-	client *client.Client
-	run    string // prefix that keeps this run's ids apart from earlier runs'
+	target  Target
+	hc      *http.Client
+	keyedHC *http.Client // hc, sending v4.1's paths when the target is
+	client  *client.Client
+	run     string // prefix that keeps this run's ids apart from earlier runs'
 }
 
 // id is a customer or transaction id unique to this run.
@@ -88,7 +97,7 @@ func (s *sequence) id(name string) string { return s.run + "_" + name }
 // (empty: not sent), whatever the operation requires.
 func (s *sequence) keyed(t *testing.T, apiKey, secretKey string) client.ClientWithResponsesInterface {
 	t.Helper()
-	raw, err := client.NewClientWithResponses(s.target.BaseURL, client.WithHTTPClient(s.hc),
+	raw, err := client.NewClientWithResponses(s.target.BaseURL, client.WithHTTPClient(s.keyedHC),
 		client.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
 			if apiKey != "" {
 				req.Header.Set("apikey", apiKey)
@@ -132,8 +141,8 @@ func validCalls(id func(string) string) map[string]call {
 		},
 		"addManualTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
 			return c.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-				CustomerId: id("keys"), TransactionId: id("keys-mt"), TransactionTime: now,
-				Username: "contracttest", Reason: "contract test", Points: 5,
+				CustomerId: id("keys"), TransactionId: id("keys-mt"), TransactionTime: &now,
+				Username: "contracttest", Reason: "contract test", Points: new(5),
 			})
 		},
 		"getBatchStatus": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
@@ -143,7 +152,7 @@ func validCalls(id func(string) string) map[string]call {
 			return c.StopBatchWithResponse(ctx, "1")
 		},
 		"getCustomerBalance": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
-			return c.GetCustomerBalanceWithResponse(ctx, id("keys"))
+			return c.GetCustomerBalanceWithResponse(ctx, id("keys"), nil)
 		},
 	}
 }
@@ -185,7 +194,7 @@ func (s *sequence) keys(t *testing.T) {
 			expectError(t, "no apikey", res, err, http.StatusUnauthorized, 1000)
 			res, err = do(ctx, s.keyed(t, "gb_wrong_apikey", s.target.SecretKey))
 			expectError(t, "wrong apikey", res, err, http.StatusUnauthorized, 1000)
-			if !op.secretKey {
+			if !op.secretKey && !s.target.V41 {
 				return
 			}
 			res, err = do(ctx, s.keyed(t, s.target.APIKey, ""))
@@ -266,7 +275,7 @@ func (s *sequence) invalidBodies(t *testing.T) {
 func (s *sequence) notFound(t *testing.T) {
 	ctx := context.Background()
 	raw := s.client.Raw()
-	bal, err := raw.GetCustomerBalanceWithResponse(ctx, s.id("nobody"))
+	bal, err := raw.GetCustomerBalanceWithResponse(ctx, s.id("nobody"), nil)
 	expectError(t, "balance of an unknown customer", bal, err, http.StatusNotFound, 7000)
 	st, err := raw.GetBatchStatusWithResponse(ctx, "987654321")
 	expectError(t, "status of an unknown batch", st, err, http.StatusNotFound, 4004)
@@ -299,6 +308,14 @@ func (s *sequence) calculatePaymentCashback(t *testing.T) {
 	if sum != *got.TotalPoints {
 		t.Errorf("totalPoints %v is not the sum of the services' %v: %s", *got.TotalPoints, sum, body)
 	}
+
+	// Its security is the apikey alone on v4.0; v4.1 needs both keys on every call.
+	apiKeyOnly, err := s.keyed(t, s.target.APIKey, "").CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{TotalPaid: new(10.0)})
+	if s.target.V41 {
+		expectError(t, "v4.1 without the secretkey", apiKeyOnly, err, http.StatusUnauthorized, 1001)
+	} else {
+		expectOK(t, apiKeyOnly, err)
+	}
 }
 
 func (s *sequence) rewardCashback(t *testing.T) {
@@ -319,21 +336,29 @@ func (s *sequence) rewardCashback(t *testing.T) {
 	again, err := s.client.Raw().RewardCashbackWithResponse(ctx, req)
 	expectError(t, "the same transactionId again", again, err, http.StatusUnprocessableEntity, 9004)
 
-	bal, err := s.client.Raw().GetCustomerBalanceWithResponse(ctx, customer)
+	bal, err := s.client.Raw().GetCustomerBalanceWithResponse(ctx, customer, nil)
 	balBody := expectOK(t, bal, err)
-	if got := deref(bal.JSON200.AvailablePointsBalance); float64(got) != deref(r.RewardEquivalentPoints) {
-		t.Errorf("available balance %d after one award of %v points: %s", got, deref(r.RewardEquivalentPoints), balBody)
+	if got := deref(bal.JSON200.AvailablePointsBalance); got != deref(r.RewardEquivalentPoints) {
+		t.Errorf("available balance %v after one award of %v points: %s", got, deref(r.RewardEquivalentPoints), balBody)
 	}
 }
 
 func (s *sequence) addManualTransaction(t *testing.T) {
 	ctx := context.Background()
 	customer := s.id("manual")
+	sendCtx := func(ctx context.Context, tx string, edit func(*client.AddManualTransactionRequest)) (*client.AddManualTransactionResponse, error) {
+		req := client.AddManualTransactionRequest{
+			CustomerId: customer, TransactionId: s.id(tx), TransactionTime: new(gbtime.New(time.Now().UTC().Add(-time.Minute))),
+			Username: "contracttest", Reason: "contract test",
+		}
+		edit(&req)
+		return s.client.Raw().AddManualTransactionWithResponse(ctx, req)
+	}
+	send := func(tx string, edit func(*client.AddManualTransactionRequest)) (*client.AddManualTransactionResponse, error) {
+		return sendCtx(ctx, tx, edit)
+	}
 	manual := func(tx string, points int) (*client.AddManualTransactionResponse, error) {
-		return s.client.Raw().AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-			CustomerId: customer, TransactionId: s.id(tx), TransactionTime: gbtime.New(time.Now().UTC().Add(-time.Minute)),
-			Username: "contracttest", Reason: "contract test", Points: points,
-		})
+		return send(tx, func(r *client.AddManualTransactionRequest) { r.Points = &points })
 	}
 	res, err := manual("mt-add", 50)
 	body := expectOK(t, res, err)
@@ -345,10 +370,39 @@ func (s *sequence) addManualTransaction(t *testing.T) {
 	res, err = manual("mt-deduct", -20)
 	expectOK(t, res, err)
 
-	bal, err := s.client.Raw().GetCustomerBalanceWithResponse(ctx, customer)
+	// By amount, at the program's point value, and with transactionTime left out (now).
+	res, err = send("mt-amount", func(r *client.AddManualTransactionRequest) {
+		r.Amount, r.TransactionTime = new(1.0), nil
+	})
+	body = expectOK(t, res, err)
+	if deref(res.JSON200.Points) <= 0 || deref(res.JSON200.Amount) <= 0 || deref(res.JSON200.Amount) > 1 {
+		t.Errorf("a manual addition of amount 1 answered %s; want whole points worth at most 1", body)
+	}
+	byAmount := deref(res.JSON200.Points)
+
+	// The four refusals the published document names (its 400 examples), with its messages.
+	for _, refusal := range []struct {
+		name, message string
+		code          int
+		edit          func(*client.AddManualTransactionRequest)
+	}{
+		{"negativeExpiry", "Expiry cannot be negative", 3016, func(r *client.AddManualTransactionRequest) { r.Points, r.ExpiryAfter = new(5), new(-1) }},
+		{"deductionWithExpiry", "Deduction cannot have expiry", 3016, func(r *client.AddManualTransactionRequest) { r.Points, r.ExpiryAfter = new(-5), new(30) }},
+		{"multipleRewardingMethods", "Only one rewarding method may be specified", 3016, func(r *client.AddManualTransactionRequest) { r.Points, r.Amount = new(5), new(1.0) }},
+		{"missingRewardingCriteria", "A rewarding criteria is required", 3000, func(r *client.AddManualTransactionRequest) {}},
+	} {
+		// A negative expiryAfter breaks the schema's minimum: sent past the transport's check.
+		res, err := sendCtx(DeliberatelyInvalid(ctx), "mt-"+refusal.name, refusal.edit)
+		expectError(t, refusal.name, res, err, http.StatusBadRequest, refusal.code)
+		if err == nil && res.JSON400 != nil && res.JSON400.Message != refusal.message {
+			t.Errorf("%s: message %q, want the published %q", refusal.name, res.JSON400.Message, refusal.message)
+		}
+	}
+
+	bal, err := s.client.Raw().GetCustomerBalanceWithResponse(ctx, customer, &client.GetCustomerBalanceParams{Expand: new("tier,referrals")})
 	balBody := expectOK(t, bal, err)
-	if got := deref(bal.JSON200.AvailablePointsBalance); got != 30 {
-		t.Errorf("available balance is %d after +50 and -20: %s", got, balBody)
+	if got := deref(bal.JSON200.AvailablePointsBalance); got != 30+byAmount {
+		t.Errorf("available balance is %v after +50, -20 and +%v: %s", got, byAmount, balBody)
 	}
 }
 
@@ -367,15 +421,19 @@ func (s *sequence) rewardCashbackBatch(t *testing.T) {
 	}
 	st := s.waitForBatch(t, *res.JSON200.JobId)
 	if deref(st.Status) != client.BatchStateCompleted || deref(st.ProcessedItems) != 3 || deref(st.FailedItems) != 1 {
-		t.Errorf("batch ended %s with %d processed, %d failed; want completed, 3, 1", deref(st.Status), deref(st.ProcessedItems), deref(st.FailedItems))
+		t.Errorf("batch ended %s with %v processed, %v failed; want completed, 3, 1", deref(st.Status), deref(st.ProcessedItems), deref(st.FailedItems))
 	}
-	if errs := deref(st.Errors); len(errs) != 1 || deref(errs[0].Index) != 2 || deref(errs[0].Code) != 9004 {
+	_, errs, err := st.Items()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(errs) != 1 || deref(errs[0].Index) != 2 || deref(errs[0].Code) != 9004 {
 		t.Errorf("batch errors %+v; want item 2 refused with 9004", errs)
 	}
 
 	stop, err := s.client.Raw().StopBatchWithResponse(ctx, formatJobID(*res.JSON200.JobId))
 	stopBody := expectOK(t, stop, err)
-	if deref(stop.JSON200.Status) != client.StoppedBatchStateCompleted {
+	if deref(stop.JSON200.Status) != string(client.BatchStateCompleted) {
 		t.Errorf("stopping a finished batch changed its status: %s", stopBody)
 	}
 }
@@ -395,12 +453,12 @@ func (s *sequence) adjustBalanceBatch(t *testing.T) {
 	}
 	st := s.waitForBatch(t, *res.JSON200.JobId)
 	if deref(st.Status) != client.BatchStateCompleted || deref(st.FailedItems) != 1 {
-		t.Errorf("adjustment batch ended %s with %d failed; want completed with 1 failed", deref(st.Status), deref(st.FailedItems))
+		t.Errorf("adjustment batch ended %s with %v failed; want completed with 1 failed", deref(st.Status), deref(st.FailedItems))
 	}
-	bal, err := s.client.Raw().GetCustomerBalanceWithResponse(ctx, customer)
+	bal, err := s.client.Raw().GetCustomerBalanceWithResponse(ctx, customer, nil)
 	balBody := expectOK(t, bal, err)
 	if got := deref(bal.JSON200.AvailablePointsBalance); got != 25 {
-		t.Errorf("available balance is %d after +40 and -15: %s", got, balBody)
+		t.Errorf("available balance is %v after +40 and -15: %s", got, balBody)
 	}
 }
 

@@ -100,7 +100,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	route, pathParams, routeErr := t.router.FindRoute(req)
+	route, pathParams, routeErr := t.router.FindRoute(routable(req)) // v4.1 is v4.0's operations
 	invalid, _ := req.Context().Value(invalidKey{}).(bool)
 	v := &Violation{Method: req.Method, Path: req.URL.Path}
 	if route != nil {

@@ -53,7 +53,7 @@ func ExampleWithClock() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("after %d days: %d pending, %d available\n", days, *bal.PendingPoints, *bal.AvailablePointsBalance)
+		fmt.Printf("after %d days: %v pending, %v available\n", days, *bal.PendingPoints, *bal.AvailablePointsBalance)
 	}
 	// Output:
 	// after 0 days: 50 pending, 0 available

@@ -111,7 +111,7 @@ func TestOptions(t *testing.T) {
 		if _, err := reward(t, srv.Client, "ORDER-1", clock.Now()); err != nil {
 			t.Fatal(err)
 		}
-		pending := func() int {
+		pending := func() float64 {
 			bal, err := srv.Client.GetCustomerBalance(context.Background(), "cust_1")
 			if err != nil {
 				t.Fatal(err)
@@ -119,11 +119,11 @@ func TestOptions(t *testing.T) {
 			return *bal.PendingPoints
 		}
 		if p := pending(); p != 100 {
-			t.Fatalf("pending %d, want 100", p)
+			t.Fatalf("pending %v, want 100", p)
 		}
 		clock.Advance(15 * 24 * time.Hour)
 		if p := pending(); p != 0 {
-			t.Errorf("pending %d after the return window, want 0", p)
+			t.Errorf("pending %v after the return window, want 0", p)
 		}
 	})
 	t.Run("WithClientOptions", func(t *testing.T) {

@@ -233,7 +233,7 @@ func (a *Account) Ledger(customerID string) ([]LedgerEntry, error) {
 	if rec == nil {
 		return nil, refuse(errcode.CustomerNotFound, "customer %q not found", customerID)
 	}
-	return slices.Clone(rec.ledger), nil
+	return rec.entries(), nil
 }
 
 // CustomerSeed is a fixture customer for SeedCustomer and Engine.Seed.

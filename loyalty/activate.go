@@ -45,7 +45,7 @@ func (a *Account) Activate(transactionID string) (Activation, error) {
 	c.AvailableAt = now
 	out.Points = c.Points
 	for _, e := range o.refunds {
-		if e.Refunds == EntryCashback && e.AvailableAt.After(now) {
+		if e.Kind == EntryCashbackRefund && e.AvailableAt.After(now) {
 			e.AvailableAt = now
 			out.Points += e.Points
 		}
@@ -58,7 +58,7 @@ func (a *Account) Activate(transactionID string) (Activation, error) {
 func (b *book) firstEntry(rec *customer, transactionID string) LedgerEntry {
 	for _, e := range rec.ledger {
 		if e.TransactionID == transactionID {
-			return e
+			return *e
 		}
 	}
 	return LedgerEntry{}

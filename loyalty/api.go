@@ -97,11 +97,16 @@ type ManualTransaction struct {
 	Email         string
 	Mobile        string
 	TransactionID string
-	Time          time.Time
+	Time          time.Time // zero: now
 	Username      string
 	Reason        string
-	Points        int64 // positive adds, negative deducts
-	Amount        *float64
+	// Points or Amount, exactly one: points, or a money value turned into
+	// points at the program's point value. Positive adds, negative deducts.
+	Points *int64
+	Amount *float64
+	// ExpiryAfter is the number of days after which added points expire;
+	// nil or 0: the program's pointsExpiry. Additions only.
+	ExpiryAfter *int
 }
 
 // ManualResult is what a manual transaction did.

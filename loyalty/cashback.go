@@ -75,20 +75,18 @@ func (a *Account) applyCashback(c Cashback, now time.Time, batchID int64) (Cashb
 		TransactionID: c.TransactionID,
 		Kind:          EntryCashback,
 		Points:        earned.Points,
-		Amount:        p.value(earned.Points),
-		Paid:          c.Amount,
+		Amount:        c.Amount,
 		Time:          at,
 		RecordedAt:    now,
 		AvailableAt:   availableAt,
 		BatchID:       batchID,
 	}
-	e.Merchant, e.Branch = merchantNames(c.Merchant)
 	entry := b.record(rec, e)
 	return CashbackResult{
 		CustomerID:            rec.ID,
 		GameballTransactionID: entry.GameballTransactionID,
 		Points:                entry.Points,
-		RewardAmount:          entry.Amount,
+		RewardAmount:          p.value(entry.Points),
 	}, nil
 }
 

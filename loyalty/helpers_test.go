@@ -53,7 +53,7 @@ func cashback(customerID, transactionID string, amount float64) Cashback {
 }
 
 func manual(customerID, transactionID string, points int64) ManualTransaction {
-	return ManualTransaction{CustomerID: customerID, TransactionID: transactionID, Time: t0, Points: points, Reason: "test", Username: "qa"}
+	return ManualTransaction{CustomerID: customerID, TransactionID: transactionID, Time: t0, Points: &points, Reason: "test", Username: "qa"}
 }
 
 // wantCode fails unless err is a *Error with code.

@@ -44,8 +44,6 @@ type HistoryRecord struct {
 	Amount                float64
 	Time                  time.Time
 	Status                TransactionStatus
-	MerchantName          string
-	BranchName            string
 	Reason                string
 	ExpiryDate            time.Time // zero: the points never expire (or none were added)
 	// BalanceBefore and BalanceAfter are the customer's points as recorded
@@ -156,7 +154,7 @@ func checkHistoryQuery(q *HistoryQuery) *Error {
 	return nil
 }
 
-func (b *book) historyRecord(rec *customer, e LedgerEntry, now time.Time, before int64) HistoryRecord {
+func (b *book) historyRecord(rec *customer, e *LedgerEntry, now time.Time, before int64) HistoryRecord {
 	r := HistoryRecord{
 		GameballTransactionID: e.GameballTransactionID,
 		TransactionID:         e.TransactionID,
@@ -167,8 +165,6 @@ func (b *book) historyRecord(rec *customer, e LedgerEntry, now time.Time, before
 		Amount:                e.Amount,
 		Time:                  e.Time,
 		Status:                StatusActive,
-		MerchantName:          e.Merchant,
-		BranchName:            e.Branch,
 		Reason:                e.Reason,
 		BalanceBefore:         before,
 		BalanceAfter:          before + e.Points,
@@ -188,13 +184,13 @@ func (b *book) historyRecord(rec *customer, e LedgerEntry, now time.Time, before
 	return r
 }
 
-func historyType(e LedgerEntry) TransactionType {
+func historyType(e *LedgerEntry) TransactionType {
 	switch e.Kind {
 	case EntryCashback:
 		return TypePaymentReward
 	case EntryRedemption:
 		return TypeRedemption
-	case EntryRefund:
+	case EntryCashbackRefund, EntryRedemptionRefund:
 		return TypeRefund
 	}
 	if e.Points < 0 {

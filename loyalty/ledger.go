@@ -78,7 +78,8 @@ type lot struct {
 
 // standing replays a ledger up to now. Matured entries are taken in the order
 // they became available (ties in the order recorded). Each positive entry is
-// a lot that expires PointsExpiry days after it became available; a deduction
+// a lot that expires PointsExpiry days after it became available (or when
+// its ExpiresAt says); a deduction
 // spends the lots that expire first, so a customer never loses points to
 // expiry that a fresher lot could have covered. Without expiry this is simply
 // the sum of the matured entries.
@@ -105,8 +106,7 @@ func (b *book) standing(rec *customer, now time.Time) standing {
 	var s standing
 	var pending []*LedgerEntry // earnings not yet available, and refunds waiting with them
 	effective := make([]*LedgerEntry, 0, len(rec.ledger))
-	for i := range rec.ledger {
-		e := &rec.ledger[i]
+	for _, e := range rec.ledger {
 		if e.AvailableAt.After(now) && (e.Points >= 0 || waitsWithCashback(e)) {
 			pending = append(pending, e)
 		} else {
@@ -128,18 +128,26 @@ func (b *book) standing(rec *customer, now time.Time) standing {
 	}
 	slices.SortStableFunc(effective, byTime(when))
 
-	// Lots expire a fixed time after they mature, and they are appended in
-	// the order they mature, so the slice is also in order of expiry.
+	// Lots are kept in order of expiry, those that never expire last: most
+	// expire a fixed time after they mature, in the order they mature, but a
+	// manual transaction's expiryAfter gives its own.
 	var lots []lot
 	var debt int64
 	for _, e := range effective {
 		lots = p.dropExpired(lots, when(e))
 		if e.Points >= 0 {
 			l := lot{points: e.Points, expiresAt: p.expiry(e.AvailableAt)}
+			if e.ExpiresAt != nil {
+				l.expiresAt = *e.ExpiresAt
+			}
 			paid := min(debt, l.points)
 			l.points, debt = l.points-paid, debt-paid
 			if l.points > 0 {
-				lots = append(lots, l)
+				at := len(lots)
+				for at > 0 && expiresLater(lots[at-1].expiresAt, l.expiresAt) {
+					at--
+				}
+				lots = slices.Insert(lots, at, l)
 			}
 			continue
 		}
@@ -183,7 +191,7 @@ func (b *book) standing(rec *customer, now time.Time) standing {
 // still pending when refunded: it takes effect when that cashback matures,
 // so the refunded points leave the pending points and never mature.
 func waitsWithCashback(e *LedgerEntry) bool {
-	return e.Kind == EntryRefund && e.Refunds == EntryCashback && e.AvailableAt.After(e.RecordedAt)
+	return e.Kind == EntryCashbackRefund && e.AvailableAt.After(e.RecordedAt)
 }
 
 // expiry is when points that became available at t expire; zero for never.
@@ -192,6 +200,18 @@ func (p *Program) expiry(t time.Time) time.Time {
 		return time.Time{}
 	}
 	return t.Add(days(p.PointsExpiry))
+}
+
+// expiresLater reports whether a lot expiring at x expires after one
+// expiring at y; zero is never.
+func expiresLater(x, y time.Time) bool {
+	switch {
+	case x.IsZero():
+		return !y.IsZero()
+	case y.IsZero():
+		return false
+	}
+	return x.After(y)
 }
 
 // dropExpired removes the lots expired at t: a lot expires at its expiresAt.

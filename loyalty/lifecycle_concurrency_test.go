@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 
@@ -88,7 +89,7 @@ func TestConcurrentLifecycle(t *testing.T) {
 	}
 	perOrder := map[orderKey]int{}
 	refundParts := map[string]map[EntryKind]int{}
-	byHold := map[string][]LedgerEntry{}
+	redemptions := map[string]LedgerEntry{}
 	for _, c := range a.Customers() {
 		ledger, err := a.Ledger(c.ID)
 		if err != nil {
@@ -102,15 +103,15 @@ func TestConcurrentLifecycle(t *testing.T) {
 			switch e.Kind {
 			case EntryCashback, EntryRedemption, EntryManual:
 				perOrder[orderKey{e.TransactionID, e.Kind}]++
-			case EntryRefund:
-				refunded = refunded || e.Refunds == EntryCashback
+				if e.Kind == EntryRedemption {
+					redemptions[e.TransactionID] = e
+				}
+			case EntryCashbackRefund, EntryRedemptionRefund:
+				refunded = refunded || e.Kind == EntryCashbackRefund
 				if refundParts[e.TransactionID] == nil {
 					refundParts[e.TransactionID] = map[EntryKind]int{}
 				}
-				refundParts[e.TransactionID][e.Refunds]++
-			}
-			if e.HoldReference != "" {
-				byHold[e.HoldReference] = append(byHold[e.HoldReference], e)
+				refundParts[e.TransactionID][e.Kind]++
 			}
 		}
 		if c.Balance.AvailablePoints < 0 && !refunded {
@@ -129,16 +130,35 @@ func TestConcurrentLifecycle(t *testing.T) {
 			}
 		}
 	}
-	redeemedHolds := 0
-	for ref, entries := range byHold {
-		h, err := a.GetHold(ref)
+	redeemedHolds, usedBy := 0, map[string]string{}
+	for _, c := range customers {
+		holds, err := a.Holds(c)
 		if err != nil {
-			t.Fatalf("hold %s was redeemed but is gone: %v", ref, err)
+			t.Fatal(err)
 		}
-		if len(entries) != 1 || -entries[0].Points != h.Points || h.State != HoldUsed {
-			t.Errorf("hold %s (%d points, %s) was redeemed by %+v", ref, h.Points, h.State, entries)
+		for _, h := range holds {
+			if h.State != HoldUsed {
+				continue
+			}
+			d, ok := redemptions[h.RedeemedBy]
+			if !ok || -d.Points != h.Points {
+				t.Errorf("hold %s (%d points) was redeemed by %q: %+v", h.Reference, h.Points, h.RedeemedBy, d)
+			}
+			if other, twice := usedBy[h.RedeemedBy]; twice {
+				t.Errorf("redemption %q used holds %s and %s", h.RedeemedBy, other, h.Reference)
+			}
+			usedBy[h.RedeemedBy] = h.Reference
+			redeemedHolds++
 		}
-		redeemedHolds++
+	}
+	byHold := 0 // redemptions of holds: their transactionIds start with H-
+	for id := range redemptions {
+		if strings.HasPrefix(id, "H-") {
+			byHold++
+		}
+	}
+	if byHold != redeemedHolds {
+		t.Errorf("%d redemptions of holds, but %d holds are used: a hold was redeemed twice", byHold, redeemedHolds)
 	}
 	if redeemedHolds == 0 || len(refundParts) == 0 {
 		t.Errorf("the race did not happen: %d holds redeemed, %d refunds", redeemedHolds, len(refundParts))

@@ -63,16 +63,23 @@ func TestDeductionBeyondAvailableChangesNothing(t *testing.T) {
 
 func TestManualTransactionRefusals(t *testing.T) {
 	tests := []struct {
-		name string
-		edit func(*ManualTransaction)
-		code errcode.Code
+		name    string
+		edit    func(*ManualTransaction)
+		code    errcode.Code
+		message string // "": any
 	}{
-		{"zero points", func(m *ManualTransaction) { m.Points = 0 }, errcode.InvalidValue},
-		{"points beyond the bound", func(m *ManualTransaction) { m.Points = 2e15 }, errcode.InvalidValue},
-		{"missing customerId", func(m *ManualTransaction) { m.CustomerID = "" }, errcode.MissingArgument},
-		{"missing transactionId", func(m *ManualTransaction) { m.TransactionID = "" }, errcode.MissingArgument},
-		{"missing transactionTime", func(m *ManualTransaction) { m.Time = time.Time{} }, errcode.MissingArgument},
-		{"future transactionTime", func(m *ManualTransaction) { m.Time = t0.Add(time.Hour) }, errcode.InvalidTransactionTime},
+		{"zero points", func(m *ManualTransaction) { m.Points = new(int64(0)) }, errcode.InvalidValue, ""},
+		{"points beyond the bound", func(m *ManualTransaction) { m.Points = new(int64(2e15)) }, errcode.InvalidValue, ""},
+		{"missing customerId", func(m *ManualTransaction) { m.CustomerID = "" }, errcode.MissingArgument, ""},
+		{"missing transactionId", func(m *ManualTransaction) { m.TransactionID = "" }, errcode.MissingArgument, ""},
+		{"future transactionTime", func(m *ManualTransaction) { m.Time = t0.Add(time.Hour) }, errcode.InvalidTransactionTime, ""},
+		{"both points and amount", func(m *ManualTransaction) { m.Amount = new(5.0) }, errcode.InvalidPayload, "Only one rewarding method may be specified"},
+		{"neither points nor amount", func(m *ManualTransaction) { m.Points = nil }, errcode.MissingArgument, "A rewarding criteria is required"},
+		{"negative expiryAfter", func(m *ManualTransaction) { m.ExpiryAfter = new(-1) }, errcode.InvalidPayload, "Expiry cannot be negative"},
+		{"expiryAfter on a deduction", func(m *ManualTransaction) { m.Points, m.ExpiryAfter = new(int64(-5)), new(30) }, errcode.InvalidPayload, "Deduction cannot have expiry"},
+		{"expiryAfter on a deduction by amount", func(m *ManualTransaction) { m.Points, m.Amount, m.ExpiryAfter = nil, new(-1.0), new(0) }, errcode.InvalidPayload, "Deduction cannot have expiry"},
+		{"expiryAfter beyond 20 years", func(m *ManualTransaction) { m.ExpiryAfter = new(7301) }, errcode.InvalidValue, ""},
+		{"amount worth less than a point", func(m *ManualTransaction) { m.Points, m.Amount = nil, new(0.04) }, errcode.InvalidValue, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,11 +87,100 @@ func TestManualTransactionRefusals(t *testing.T) {
 			m := manual("c1", "M1", 10)
 			tt.edit(&m)
 			_, err := a.AddManualTransaction(m)
-			wantCode(t, err, tt.code)
+			e := wantCode(t, err, tt.code)
+			if tt.message != "" && e.Message != tt.message {
+				t.Errorf("message %q, want %q", e.Message, tt.message)
+			}
 			if len(a.Customers()) != 0 {
 				t.Fatal("a refused manual transaction created a customer")
 			}
 		})
+	}
+}
+
+// An amount becomes whole points at the point value (0.1 in the tests),
+// rounded toward zero after float noise is taken away.
+func TestManualTransactionByAmount(t *testing.T) {
+	tests := []struct {
+		amount float64
+		points int64
+	}{
+		{5, 50}, {0.15, 1}, {0.3, 3}, {0.7, 7}, {2.549, 25}, {-2.549, -25}, {0.1, 1},
+	}
+	for _, tt := range tests {
+		_, a, _ := newTestEngine(t, nil)
+		if tt.points < 0 {
+			if _, err := a.AddManualTransaction(manual("c1", "SEED", 1000)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m := manual("c1", "M1", 0)
+		m.Points, m.Amount = nil, new(tt.amount)
+		res, err := a.AddManualTransaction(m)
+		if err != nil {
+			t.Fatalf("amount %v: %v", tt.amount, err)
+		}
+		if res.Points != tt.points {
+			t.Errorf("amount %v: %d points, want %d", tt.amount, res.Points, tt.points)
+		}
+	}
+}
+
+// A transactionTime left out means now.
+func TestManualTransactionTimeDefaultsToNow(t *testing.T) {
+	_, a, clock := newTestEngine(t, nil)
+	m := manual("c1", "M1", 10)
+	m.Time = time.Time{}
+	if _, err := a.AddManualTransaction(m); err != nil {
+		t.Fatal(err)
+	}
+	ledger, err := a.Ledger("c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ledger[0].Time; !got.Equal(clock.Now()) {
+		t.Errorf("transactionTime recorded as %v, want now (%v)", got, clock.Now())
+	}
+}
+
+// Points added with expiryAfter expire that many days later by the clock,
+// whatever the program's pointsExpiry; others follow it.
+func TestManualTransactionExpiryAfter(t *testing.T) {
+	const day = 24 * time.Hour
+	_, a, clock := newTestEngine(t, func(c *Config) { c.Program.PointsExpiry = 30 })
+	short := manual("c1", "M1", 100)
+	short.ExpiryAfter = new(10)
+	if _, err := a.AddManualTransaction(short); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AddManualTransaction(manual("c1", "M2", 50)); err != nil {
+		t.Fatal(err)
+	}
+	long := manual("c1", "M3", 7)
+	long.ExpiryAfter = new(60)
+	if _, err := a.AddManualTransaction(long); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		after                   time.Duration
+		available, nextExpiring int64
+	}{
+		{0, 157, 100},
+		{10*day - time.Second, 157, 100},
+		{10 * day, 57, 50},
+		{30 * day, 7, 7},
+		{60 * day, 0, 0},
+	}
+	start := clock.Now()
+	for _, st := range steps {
+		clock.Set(start.Add(st.after))
+		b, err := a.Balance("c1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.AvailablePoints != st.available || b.NextExpiringPoints != st.nextExpiring {
+			t.Errorf("after %v: available %d, next expiring %d; want %d, %d", st.after, b.AvailablePoints, b.NextExpiringPoints, st.available, st.nextExpiring)
+		}
 	}
 }
 

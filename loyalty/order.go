@@ -26,8 +26,8 @@ func (b *book) transactionFree(id string, kind EntryKind, profileID string) bool
 	return false
 }
 
-// order is what a customer's ledger holds of one order. Its pointers are
-// into the ledger: valid until the next entry is recorded.
+// order is what a customer's ledger holds of one order: pointers to its
+// entries.
 type order struct {
 	cashback, redemption *LedgerEntry
 	refunds              []*LedgerEntry // the entries of refunds reversing it
@@ -35,14 +35,13 @@ type order struct {
 
 func (b *book) order(rec *customer, id string) order {
 	var o order
-	for i := range rec.ledger {
-		e := &rec.ledger[i]
+	for _, e := range rec.ledger {
 		switch {
 		case e.TransactionID == id && e.Kind == EntryCashback:
 			o.cashback = e
 		case e.TransactionID == id && e.Kind == EntryRedemption:
 			o.redemption = e
-		case e.Kind == EntryRefund && e.Reverses == id:
+		case e.Kind.refund() && e.Reverses == id:
 			o.refunds = append(o.refunds, e)
 		}
 	}
@@ -54,11 +53,11 @@ func (b *book) order(rec *customer, id string) order {
 // redemption.
 func (o order) refunded() (cashMoney float64, cashPoints int64, redeemedMoney float64, redeemedPoints int64) {
 	for _, e := range o.refunds {
-		if e.Refunds == EntryCashback {
-			cashMoney += e.Paid
+		if e.Kind == EntryCashbackRefund {
+			cashMoney += e.Amount
 			cashPoints -= e.Points
 		} else {
-			redeemedMoney += e.Paid
+			redeemedMoney += e.Amount
 			redeemedPoints += e.Points
 		}
 	}

@@ -33,14 +33,19 @@ const (
 	EntryManual     EntryKind = "manual"
 	EntryAdjustment EntryKind = "adjustment" // a balance adjustment batch item, or a seeded opening balance
 	EntryRedemption EntryKind = "redemption" // points spent on an order
-	// EntryRefund is one movement of a refund: negative takes back a
-	// cashback's points, positive gives back a redemption's points.
-	EntryRefund EntryKind = "refund"
+	// A refund writes one entry per part of the order it refunds: one takes
+	// back points of its cashback (0 or fewer), one gives back points of its
+	// redemption.
+	EntryCashbackRefund   EntryKind = "cashbackRefund"
+	EntryRedemptionRefund EntryKind = "redemptionRefund"
 )
+
+// refund reports whether an entry of this kind is a part of a refund.
+func (k EntryKind) refund() bool { return k == EntryCashbackRefund || k == EntryRedemptionRefund }
 
 // earns reports whether an entry of this kind counts toward lifetime earned
 // points when positive: points given back by a refund were earned before.
-func (k EntryKind) earns() bool { return k != EntryRefund }
+func (k EntryKind) earns() bool { return !k.refund() }
 
 // LedgerEntry is one movement of a customer's points. Balances are worked out
 // from the ledger when asked, never stored, so they cannot drift from it.
@@ -49,27 +54,27 @@ type LedgerEntry struct {
 	TransactionID         string    `json:"transactionId,omitempty"` // the caller's id; adjustments have none
 	Kind                  EntryKind `json:"kind"`
 	Points                int64     `json:"points"` // positive earns, negative deducts
-	Amount                float64   `json:"amount"` // money value of Points
+	// Amount is the money the entry is about: a cashback's paid amount, a
+	// redemption's redeemed value, the part of a refund's amount an entry of
+	// it covers (refunds are measured against the first two), and for manual
+	// transactions and adjustments the value of Points.
+	Amount float64 `json:"amount"`
 	// Time is the request's transactionTime; for adjustments, when recorded.
 	Time       time.Time `json:"time"`
 	RecordedAt time.Time `json:"recordedAt"`
 	// AvailableAt is when the points count as available: the end of the
 	// return window for cashback, RecordedAt for everything else.
 	AvailableAt time.Time `json:"availableAt"`
-	Reason      string    `json:"reason,omitempty"`
-	Username    string    `json:"username,omitempty"` // the admin behind a manual transaction
-	BatchID     int64     `json:"batchId,omitempty"`  // the batch job that wrote it, if any
-	// Paid is the money the entry is measured against by refunds: a
-	// cashback's paid amount, a redemption's redeemed value, and for a
-	// refund entry the part of the refunded amount it covers.
-	Paid float64 `json:"paid,omitempty"`
-	// Reverses is, for a refund entry, the transactionId of the order it
-	// refunds, and Refunds the part of it: its cashback or its redemption.
-	Reverses      string    `json:"reverses,omitempty"`
-	Refunds       EntryKind `json:"refunds,omitempty"`
-	HoldReference string    `json:"holdReference,omitempty"` // the hold a redemption used
-	Merchant      string    `json:"merchant,omitempty"`      // the merchant's name, as given
-	Branch        string    `json:"branch,omitempty"`        // the branch's name, as given
+	// ExpiresAt is when the entry's points expire, set by a manual
+	// transaction's expiryAfter; nil: the program's pointsExpiry decides. A
+	// pointer, not a zero time, because few entries have one and every
+	// entry is kept: it keeps an entry at 192 bytes.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	Reason    string     `json:"reason,omitempty"`
+	Username  string     `json:"username,omitempty"` // the admin behind a manual transaction
+	BatchID   int64      `json:"batchId,omitempty"`  // the batch job that wrote it, if any
+	// Reverses is, for a refund entry, the transactionId of the order it refunds.
+	Reverses string `json:"reverses,omitempty"`
 }
 
 // HoldRecord is points reserved for a customer until they are redeemed, the

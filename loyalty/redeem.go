@@ -20,7 +20,6 @@ type Redemption struct {
 	Amount        *float64 // money, turned into points at the point value, rounded up
 	HoldReference string   // a hold of this customer's: its points exactly, once
 	Reason        string
-	Merchant      *Merchant
 }
 
 // RedemptionResult is what a redemption spent.
@@ -93,15 +92,12 @@ func (a *Account) applyRedemption(r Redemption, now time.Time) (RedemptionResult
 		TransactionID: r.TransactionID,
 		Kind:          EntryRedemption,
 		Points:        -points,
-		Amount:        p.value(-points),
-		Paid:          p.value(points),
+		Amount:        p.value(points),
 		Time:          r.Time.UTC(),
 		RecordedAt:    now,
 		AvailableAt:   now,
 		Reason:        r.Reason,
-		HoldReference: r.HoldReference,
 	}
-	e.Merchant, e.Branch = merchantNames(r.Merchant)
 	e = b.record(rec, e)
 	if hold != nil {
 		hold.RedeemedBy = r.TransactionID
@@ -111,7 +107,7 @@ func (a *Account) applyRedemption(r Redemption, now time.Time) (RedemptionResult
 		GameballTransactionID: e.GameballTransactionID,
 		TransactionID:         e.TransactionID,
 		Points:                points,
-		Amount:                e.Paid,
+		Amount:                e.Amount,
 		Reason:                r.Reason,
 	}, nil
 }

@@ -17,7 +17,6 @@ type Refund struct {
 	ReverseTransactionID string
 	Time                 time.Time
 	Amount               *float64 // the money refunded; nil refunds everything left
-	Merchant             *Merchant
 }
 
 // RefundResult is what a refund did.
@@ -95,10 +94,10 @@ func (a *Account) applyRefund(r Refund, now time.Time) (RefundResult, *Error) {
 	var awarded, spent int64
 	var pendingUntil time.Time
 	if c := o.cashback; c != nil {
-		paidCash, awarded, pendingUntil = c.Paid, c.Points, c.AvailableAt
+		paidCash, awarded, pendingUntil = c.Amount, c.Points, c.AvailableAt
 	}
 	if d := o.redemption; d != nil {
-		paidRedeemed, spent = d.Paid, -d.Points
+		paidRedeemed, spent = d.Amount, -d.Points
 	}
 	cashDone, cashTaken, redeemedDone, redeemedGiven := o.refunded()
 	leftCash := max(paidCash-cashDone, 0)
@@ -117,17 +116,15 @@ func (a *Account) applyRefund(r Refund, now time.Time) (RefundResult, *Error) {
 	res := RefundResult{CustomerID: rec.ID, RefundTransactionID: r.RefundTransactionID, Amount: amount}
 	entry := LedgerEntry{
 		TransactionID: r.RefundTransactionID,
-		Kind:          EntryRefund,
 		Time:          r.Time.UTC(),
 		RecordedAt:    now,
 		AvailableAt:   now,
 		Reverses:      id,
 	}
-	entry.Merchant, entry.Branch = merchantNames(r.Merchant)
 	if cash > 0 {
 		take := share(awarded, paidCash, cashDone+cash) - cashTaken
 		e := entry
-		e.Points, e.Amount, e.Paid, e.Refunds = -take, p.value(-take), cash, EntryCashback
+		e.Kind, e.Points, e.Amount = EntryCashbackRefund, -take, cash
 		if pendingUntil.After(now) {
 			e.AvailableAt = pendingUntil
 		}
@@ -137,7 +134,7 @@ func (a *Account) applyRefund(r Refund, now time.Time) (RefundResult, *Error) {
 	if redeemed > 0 {
 		give := share(spent, paidRedeemed, redeemedDone+redeemed) - redeemedGiven
 		e := entry
-		e.Points, e.Amount, e.Paid, e.Refunds = give, p.value(give), redeemed, EntryRedemption
+		e.Kind, e.Points, e.Amount = EntryRedemptionRefund, give, redeemed
 		recorded := b.record(rec, e)
 		if res.GameballTransactionID == 0 {
 			res.GameballTransactionID = recorded.GameballTransactionID
@@ -175,11 +172,4 @@ func share(points int64, paid, done float64) int64 {
 		return points
 	}
 	return int64(math.Floor(float64(points)*done/paid + moneyEpsilon))
-}
-
-func merchantNames(m *Merchant) (merchant, branch string) {
-	if m == nil {
-		return "", ""
-	}
-	return m.Name, m.Branch
 }

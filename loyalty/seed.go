@@ -188,7 +188,7 @@ func (t *ledgerTally) add(e LedgerEntry) error {
 		t.earned += e.Points
 	}
 	switch {
-	case t.sum < 0 && e.Points < 0 && e.Kind != EntryRefund:
+	case t.sum < 0 && e.Points < 0 && !e.Kind.refund():
 		return fmt.Errorf("deducts %d points more than the customer had", -t.sum)
 	case t.earned > maxBalance:
 		return fmt.Errorf("takes the customer's earned points past the %d a customer can hold", int64(maxBalance))

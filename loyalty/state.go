@@ -148,7 +148,7 @@ func restoreBook(p *Program, as AccountState) (*book, error) {
 	gameballIDs := map[int64]string{}
 	for _, id := range slices.Sorted(maps.Keys(records)) {
 		c := records[id]
-		rec := &customer{ID: c.ID, Email: c.Email, Mobile: c.Mobile, Tier: c.Tier, Aliases: c.Aliases, ledger: make([]LedgerEntry, 0, len(c.Ledger))}
+		rec := &customer{ID: c.ID, Email: c.Email, Mobile: c.Mobile, Tier: c.Tier, Aliases: c.Aliases, ledger: make([]*LedgerEntry, 0, len(c.Ledger))}
 		b.customers[id] = rec
 		for _, alias := range c.Aliases {
 			if _, isProfile := records[alias]; isProfile || alias == "" {
@@ -175,8 +175,9 @@ func restoreBook(p *Program, as AccountState) (*book, error) {
 		}
 	}
 
+	redeemedBy := map[string]bool{}
 	for _, h := range as.Holds {
-		if err := b.checkRestoredHold(h); err != nil {
+		if err := b.checkRestoredHold(h, redeemedBy); err != nil {
 			return nil, err
 		}
 		b.holds[h.Reference] = &h
@@ -235,16 +236,16 @@ func (b *book) checkRestoredEntry(customerID string, e LedgerEntry, gameballIDs 
 		return fmt.Errorf("%s: %s", at, err)
 	}
 	switch e.Kind {
-	case EntryCashback, EntryManual, EntryRedemption, EntryRefund:
+	case EntryCashback, EntryManual, EntryRedemption, EntryCashbackRefund, EntryRedemptionRefund:
 		if e.TransactionID == "" {
 			return fmt.Errorf("%s: a %s entry needs a transactionId", at, e.Kind)
 		}
 	case EntryAdjustment:
 	default:
-		return fmt.Errorf("%s: kind %q is not cashback, manual, adjustment, redemption or refund", at, e.Kind)
+		return fmt.Errorf("%s: kind %q is not cashback, manual, adjustment, redemption, cashbackRefund or redemptionRefund", at, e.Kind)
 	}
-	if e.Kind == EntryRefund && (e.Reverses == "" || e.Refunds != EntryCashback && e.Refunds != EntryRedemption) {
-		return fmt.Errorf("%s: a refund entry needs reverses (an order's transactionId) and refunds (cashback or redemption)", at)
+	if e.Kind.refund() != (e.Reverses != "") {
+		return fmt.Errorf("%s: reverses (an order's transactionId) is for refund entries, and they need it", at)
 	}
 	if !b.restoredIDFree(customerID, e) {
 		return fmt.Errorf("%s: transactionId %q appears twice", at, e.TransactionID)
@@ -255,7 +256,7 @@ func (b *book) checkRestoredEntry(customerID string, e LedgerEntry, gameballIDs 
 // restoredIDFree is transactionFree for a restored entry, which may also be
 // the second movement of a refund (see Refund).
 func (b *book) restoredIDFree(customerID string, e LedgerEntry) bool {
-	if e.Kind != EntryRefund {
+	if !e.Kind.refund() {
 		return e.TransactionID == "" || b.transactionFree(e.TransactionID, e.Kind, customerID)
 	}
 	rec, used := b.byTransactionID[e.TransactionID]
@@ -266,14 +267,16 @@ func (b *book) restoredIDFree(customerID string, e LedgerEntry) bool {
 		return false
 	}
 	for _, other := range rec.ledger {
-		if other.TransactionID == e.TransactionID && (other.Kind != EntryRefund || other.Reverses != e.Reverses || other.Refunds == e.Refunds) {
+		if other.TransactionID == e.TransactionID && (!other.Kind.refund() || other.Reverses != e.Reverses || other.Kind == e.Kind) {
 			return false
 		}
 	}
 	return true
 }
 
-func (b *book) checkRestoredHold(h HoldRecord) error {
+// checkRestoredHold checks a hold against the restored ledger; redeemedBy
+// collects the redemptions holds were used by, since each redeems one hold.
+func (b *book) checkRestoredHold(h HoldRecord, redeemedBy map[string]bool) error {
 	at := fmt.Sprintf("hold %q", h.Reference)
 	rec := b.customers[h.CustomerID]
 	switch {
@@ -289,9 +292,10 @@ func (b *book) checkRestoredHold(h HoldRecord) error {
 		return fmt.Errorf("%s: expiresAt must be after createdAt", at)
 	}
 	if h.RedeemedBy != "" {
-		if d := b.order(rec, h.RedeemedBy).redemption; d == nil || d.HoldReference != h.Reference {
-			return fmt.Errorf("%s: redeemedBy %q is not a redemption of this hold", at, h.RedeemedBy)
+		if d := b.order(rec, h.RedeemedBy).redemption; d == nil || -d.Points != h.Points || redeemedBy[h.RedeemedBy] {
+			return fmt.Errorf("%s: redeemedBy %q is not a redemption of this hold's %d points (nor of another hold)", at, h.RedeemedBy, h.Points)
 		}
+		redeemedBy[h.RedeemedBy] = true
 	}
 	return nil
 }

@@ -93,7 +93,7 @@ func (h *handlers) StopBatch(ctx context.Context, req api.StopBatchRequestObject
 	}
 	return api.StopBatch200JSONResponse{
 		BatchId: ptr(req.BatchId),
-		Status:  ptr(client.StoppedBatchState(st.State)),
+		Status:  new(string(st.State)),
 		Message: ptr(st.Message),
 	}, nil
 }
@@ -108,7 +108,9 @@ func batchID(s string) (int64, error) {
 }
 
 func batchStatus(st loyalty.BatchStatus) client.BatchStatus {
-	results := make([]client.BatchItemResult, 0, len(st.Results))
+	// The published document gives results and errors as arrays of anything; their items are
+	// the shapes the client reads (client.BatchItemResult, client.BatchItemError).
+	results := make([]any, 0, len(st.Results))
 	for _, r := range st.Results {
 		results = append(results, client.BatchItemResult{
 			Index:                 ptr(r.Index),
@@ -118,7 +120,7 @@ func batchStatus(st loyalty.BatchStatus) client.BatchStatus {
 			Points:                ptr(float64(r.Points)),
 		})
 	}
-	errs := make([]client.BatchItemError, 0, len(st.Errors))
+	errs := make([]any, 0, len(st.Errors))
 	for _, e := range st.Errors {
 		errs = append(errs, client.BatchItemError{
 			Index:         ptr(e.Index),
@@ -129,20 +131,16 @@ func batchStatus(st loyalty.BatchStatus) client.BatchStatus {
 			Message:       ptr(e.Err.Message),
 		})
 	}
-	out := client.BatchStatus{
+	return client.BatchStatus{
 		BatchId:        ptr(strconv.FormatInt(st.ID, 10)),
 		Status:         ptr(client.BatchState(st.State)),
 		Progress:       ptr(st.Progress()),
-		TotalItems:     ptr(st.TotalItems),
-		ProcessedItems: ptr(st.ProcessedItems),
-		FailedItems:    ptr(st.FailedItems),
+		TotalItems:     new(float64(st.TotalItems)),
+		ProcessedItems: new(float64(st.ProcessedItems)),
+		FailedItems:    new(float64(st.FailedItems)),
 		Results:        &results,
 		Errors:         &errs,
 	}
-	if st.Message != "" {
-		out.Message = ptr(st.Message)
-	}
-	return out
 }
 
 func nonEmpty(s string) *string {

@@ -63,10 +63,10 @@ func perfCalls(tb testing.TB, m *perfMock) map[string]perfCall {
 			res, err := m.raw.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
 				CustomerId:      "cust_" + strconv.Itoa(i%customers),
 				TransactionId:   m.nextID("MAN"),
-				TransactionTime: perfRecent(),
+				TransactionTime: new(perfRecent()),
 				Username:        "bench",
 				Reason:          "benchmark",
-				Points:          10,
+				Points:          new(10),
 			})
 			return perfStatus(res, err)
 		},
@@ -91,7 +91,7 @@ func perfCalls(tb testing.TB, m *perfMock) map[string]perfCall {
 			return perfStatus(res, err)
 		},
 		"getCustomerBalance": func(ctx context.Context, m *perfMock, i int) (int, error) {
-			res, err := m.raw.GetCustomerBalanceWithResponse(ctx, "cust_read")
+			res, err := m.raw.GetCustomerBalanceWithResponse(ctx, "cust_read", nil)
 			return perfStatus(res, err)
 		},
 	}

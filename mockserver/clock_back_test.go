@@ -40,8 +40,8 @@ func TestBalanceAfterTheClockMovesBack(t *testing.T) {
 	spend := func(id string, points int, at time.Time) int {
 		t.Helper()
 		res, err := m.gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-			CustomerId: "back", TransactionId: id, Points: -points, Reason: "spent", Username: "qa",
-			TransactionTime: gbtime.New(at.Add(-time.Minute)),
+			CustomerId: "back", TransactionId: id, Points: new(-points), Reason: "spent", Username: "qa",
+			TransactionTime: new(gbtime.New(at.Add(-time.Minute))),
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -57,7 +57,7 @@ func TestBalanceAfterTheClockMovesBack(t *testing.T) {
 	cases := []struct {
 		name               string
 		at                 time.Time
-		available, pending int
+		available, pending float64
 	}{
 		{"back between maturity and the deduction", start.Add(8 * 24 * time.Hour), 80, 0},
 		{"back before maturity", start.Add(time.Hour), 0, 80},
@@ -65,13 +65,13 @@ func TestBalanceAfterTheClockMovesBack(t *testing.T) {
 	}
 	for _, tc := range cases {
 		setClock(tc.at)
-		res, err := m.gb.GetCustomerBalanceWithResponse(ctx, "back")
+		res, err := m.gb.GetCustomerBalanceWithResponse(ctx, "back", nil)
 		if err != nil || res.JSON200 == nil {
 			t.Fatalf("%s: balance: %v", tc.name, err)
 		}
 		b := res.JSON200
 		if *b.AvailablePointsBalance != tc.available || *b.PendingPoints != tc.pending || *b.TotalPointsBalance != tc.available+tc.pending {
-			t.Errorf("%s: available %d, pending %d, total %d; want %d, %d, %d", tc.name,
+			t.Errorf("%s: available %v, pending %v, total %v; want %v, %v, %v", tc.name,
 				*b.AvailablePointsBalance, *b.PendingPoints, *b.TotalPointsBalance, tc.available, tc.pending, tc.available+tc.pending)
 		}
 	}
@@ -87,7 +87,7 @@ func TestBalanceAfterTheClockMovesBack(t *testing.T) {
 	}
 	for _, when := range []time.Time{start.Add(time.Hour), at, start.Add(30 * 24 * time.Hour)} {
 		setClock(when)
-		res, err := m.gb.GetCustomerBalanceWithResponse(ctx, "back")
+		res, err := m.gb.GetCustomerBalanceWithResponse(ctx, "back", nil)
 		if err != nil || res.JSON200 == nil {
 			t.Fatal(err)
 		}

@@ -37,7 +37,7 @@ func (s *Server) newControl() (*openapi3.T, http.Handler, error) {
 	}
 	strict := controlapi.NewStrictHandlerWithOptions(&controlHandlers{s: s}, nil, controlapi.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
-			writeError(w, r, newError(errcode.InvalidPayload, "%v", err))
+			writeError(w, r, decodeError(err))
 		},
 		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, r, asAPIError(err))
@@ -77,7 +77,7 @@ func (s *Server) newControl() (*openapi3.T, http.Handler, error) {
 			writeError(w, r, validationError(r, err))
 		},
 	})
-	return doc, validator(routes), nil
+	return doc, validator(checkBody(routes)), nil
 }
 
 // serveControl answers a control API request. The dashboard has a short
@@ -122,7 +122,9 @@ func (h *controlHandlers) GetHealth(context.Context, controlapi.GetHealthRequest
 }
 
 func (h *controlHandlers) GetReadiness(context.Context, controlapi.GetReadinessRequestObject) (controlapi.GetReadinessResponseObject, error) {
-	out := control.Readiness{Ready: h.s.ready.Load(), Accounts: len(h.s.engine.Accounts())}
+	// Not ready while the state file cannot be saved: acknowledged
+	// changes would be lost at exit.
+	out := control.Readiness{Ready: h.s.ready.Load() && !h.s.saveFailing.Load(), Accounts: len(h.s.engine.Accounts())}
 	if path := h.s.stateFile.Load(); path != nil {
 		out.StateFile = ptr(*path)
 	}

@@ -182,7 +182,7 @@ func TestControlAPI(t *testing.T) {
 				t.Fatalf("%v %s", err, bodyOf(created, func(r *control.CreateFaultResponse) []byte { return r.Body }))
 			}
 			id := created.JSON201.Id
-			if res, _ := m.gb.GetCustomerBalanceWithResponse(ctx, "cust_gold"); res.StatusCode() != 503 || res.JSON503 == nil || res.JSON503.Code != 5003 {
+			if res, _ := m.gb.GetCustomerBalanceWithResponse(ctx, "cust_gold", nil); res.StatusCode() != 503 || res.JSON503 == nil || res.JSON503.Code != 5003 {
 				t.Fatalf("balance under the rule answered %d %s", res.StatusCode(), res.Body)
 			}
 			got, err := m.ctl.GetFaultWithResponse(ctx, id)
@@ -492,7 +492,7 @@ func TestControlAdminKey(t *testing.T) {
 	if err != nil || res.JSON401 == nil || res.JSON401.Code != 1000 || !strings.Contains(res.JSON401.Message, "X-Mock-Admin-Key") || strings.Contains(string(res.Body), key) {
 		t.Fatalf("refusal: %v %s", err, bodyOf(res, func(r *control.ListFaultsResponse) []byte { return r.Body }))
 	}
-	if res, err := m.gb.GetCustomerBalanceWithResponse(ctx, "nobody"); err != nil || res.StatusCode() != 404 {
+	if res, err := m.gb.GetCustomerBalanceWithResponse(ctx, "nobody", nil); err != nil || res.StatusCode() != 404 {
 		t.Fatalf("the Gameball API wants the admin key: %v %d", err, res.StatusCode())
 	}
 }

@@ -30,12 +30,11 @@ type corsPolicy struct {
 	exact   []string
 	anyPort []string // scheme://host of the patterns ending in :*
 	headers string   // Access-Control-Allow-Headers
-	logger  *slog.Logger
-	refused sync.Map // origins already logged as refused
+	refused *refusalLog
 }
 
-func newCORSPolicy(origins []string, headers []string, logger *slog.Logger) *corsPolicy {
-	p := &corsPolicy{headers: strings.Join(headers, ", "), logger: logger}
+func newCORSPolicy(origins []string, headers []string, refused *refusalLog) *corsPolicy {
+	p := &corsPolicy{headers: strings.Join(headers, ", "), refused: refused}
 	for _, o := range origins {
 		o = strings.TrimRight(strings.TrimSpace(o), "/")
 		switch {
@@ -80,9 +79,7 @@ func (p *corsPolicy) handle(w http.ResponseWriter, r *http.Request) bool {
 	h.Add("Vary", "Origin")
 	preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
 	if !p.allows(origin) {
-		if _, logged := p.refused.LoadOrStore(origin, true); !logged {
-			p.logger.Warn("CORS: origin not allowed; allow it with -cors (GAMEBALL_MOCK_CORS)", "origin", origin)
-		}
+		p.refused.note("CORS: origin not allowed; allow it with -cors (GAMEBALL_MOCK_CORS)", "origin", origin)
 		if preflight {
 			w.WriteHeader(http.StatusForbidden)
 			return true
@@ -105,6 +102,45 @@ func (p *corsPolicy) handle(w http.ResponseWriter, r *http.Request) bool {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return true
+}
+
+// refusalLog logs each distinct refusal (an origin, a Host name) once, and
+// remembers a bounded number of them: anyone can send endless distinct,
+// long values, and neither the log nor the memory may grow with them.
+type refusalLog struct {
+	logger *slog.Logger
+	redact *redactor
+	mu     sync.Mutex
+	seen   map[string]struct{}
+	full   bool
+}
+
+// maxRefusalsLogged bounds the distinct refusals logged (and remembered);
+// maxRefusalValue bounds each value as logged and remembered.
+const (
+	maxRefusalsLogged = 32
+	maxRefusalValue   = 200
+)
+
+func newRefusalLog(logger *slog.Logger, redact *redactor) *refusalLog {
+	return &refusalLog{logger: logger, redact: redact, seen: map[string]struct{}{}}
+}
+
+// note logs msg with key=value the first time value is refused.
+func (l *refusalLog) note(msg, key, value string) {
+	value = l.redact.text(truncate(value, maxRefusalValue))
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, logged := l.seen[key+"="+value]; logged || l.full {
+		return
+	}
+	if len(l.seen) >= maxRefusalsLogged {
+		l.full = true
+		l.logger.Warn("more distinct refusals than are logged; further ones are answered but not logged", "logged", len(l.seen))
+		return
+	}
+	l.seen[key+"="+value] = struct{}{}
+	l.logger.Warn(msg, key, value)
 }
 
 // allowedHeaders are the request headers the documents declare (security

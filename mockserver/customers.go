@@ -3,8 +3,8 @@ package mockserver
 import (
 	"context"
 
-	"github.com/gbkit/gameball-go/gbtime"
 	"github.com/gbkit/gameball-go/mockserver/api"
+	"time"
 )
 
 // GetCustomerBalance reports a customer's points and their money values.
@@ -18,20 +18,21 @@ func (h *handlers) GetCustomerBalance(ctx context.Context, req api.GetCustomerBa
 		return nil, err
 	}
 	out := api.GetCustomerBalance200JSONResponse{
-		TotalPointsBalance:       ptr(int(b.TotalPoints)),
+		TotalPointsBalance:       new(float64(b.TotalPoints)),
 		TotalPointsValue:         ptr(b.TotalValue),
-		AvailablePointsBalance:   ptr(int(b.AvailablePoints)),
+		AvailablePointsBalance:   new(float64(b.AvailablePoints)),
 		AvailablePointsValue:     ptr(b.AvailableValue),
-		PendingPoints:            ptr(int(b.PendingPoints)),
+		PendingPoints:            new(float64(b.PendingPoints)),
 		PendingPointsValue:       ptr(b.PendingValue),
 		Currency:                 ptr(b.Currency),
 		PointsName:               ptr(b.PointsName),
-		NextExpiringPointsAmount: ptr(int(b.NextExpiringPoints)),
+		NextExpiringPointsAmount: new(float64(b.NextExpiringPoints)),
 		NextExpiringPointsValue:  ptr(b.NextExpiringValue),
-		TotalEarnedPoints:        ptr(int(b.TotalEarnedPoints)),
+		TotalEarnedPoints:        new(float64(b.TotalEarnedPoints)),
 	}
 	if b.NextExpiringDate != nil {
-		out.NextExpiringPointsDate = ptr(gbtime.New(*b.NextExpiringDate))
+		// A plain string in the published document (no format); RFC 3339 as before.
+		out.NextExpiringPointsDate = new(b.NextExpiringDate.UTC().Format(time.RFC3339))
 	}
 	return out, nil
 }

@@ -23,6 +23,7 @@ type exchange struct {
 	faults    []string // ids of the fault rules that fired
 	closed    bool     // a fault rule closed the connection: nothing more to write
 	redact    *redactor
+	v41       bool // called under /api/v4.1/integrations/: every operation needs both keys
 	// record journals the exchange, once; a fault that closes the connection
 	// calls it before closing, so a client that sees the connection drop
 	// finds the exchange in the journal at once.

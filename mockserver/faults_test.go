@@ -181,7 +181,7 @@ func TestFaultRules(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				bal, err := m.gb.GetCustomerBalanceWithResponse(ctx, "in_batch")
+				bal, err := m.gb.GetCustomerBalanceWithResponse(ctx, "in_batch", nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -250,7 +250,7 @@ func TestFaultLatency(t *testing.T) {
 				t.Fatal(err)
 			}
 			start := time.Now()
-			res, err := m.gb.GetCustomerBalanceWithResponse(ctx, "nobody")
+			res, err := m.gb.GetCustomerBalanceWithResponse(ctx, "nobody", nil)
 			if err != nil || res.StatusCode() != 404 {
 				t.Fatalf("latency alone changed the answer: %v %d", err, res.StatusCode())
 			}

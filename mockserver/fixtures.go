@@ -19,6 +19,9 @@ func (s *Server) Seed(f control.Fixtures) ([]loyalty.SeededCustomer, error) {
 	for _, af := range f.Accounts {
 		as := loyalty.AccountSeed{Account: af.Name, Replace: deref(af.Replace)}
 		for _, cf := range af.Customers {
+			if !readableID(cf.Id) {
+				return nil, unreadableIDError(cf.Id)
+			}
 			cs := loyalty.CustomerSeed{
 				ID: cf.Id, Email: deref(cf.Email), Mobile: deref(cf.Mobile), Tier: deref(cf.Tier), Points: deref(cf.Points),
 			}

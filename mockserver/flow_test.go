@@ -31,7 +31,7 @@ func TestFrontendFlow(t *testing.T) {
 	}
 	balance := func(prefer string) *client.GetCustomerBalanceResponse {
 		t.Helper()
-		res, err := m.gb.GetCustomerBalanceWithResponse(ctx, "shopper", fromPage(prefer))
+		res, err := m.gb.GetCustomerBalanceWithResponse(ctx, "shopper", nil, fromPage(prefer))
 		if err != nil {
 			t.Fatal(err)
 		}

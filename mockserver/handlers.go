@@ -43,7 +43,7 @@ func merchantFrom(m *client.TransactionMerchant) *loyalty.Merchant {
 	}
 	out := &loyalty.Merchant{UniqueID: deref(m.UniqueId), Name: deref(m.Name)}
 	if m.Branch != nil {
-		out.BranchID, out.Branch = deref(m.Branch.UniqueId), deref(m.Branch.Name)
+		out.BranchID, out.Branch = m.Branch.UniqueId, deref(m.Branch.Name)
 	}
 	return out
 }

@@ -144,7 +144,7 @@ func newRecord(r *http.Request, x *exchange, rec *statusRecorder, body []byte) *
 		out.errCode = int(x.err.code)
 	}
 	if len(body) > journalBodyLimit {
-		out.reqBody, out.reqTruncated = bytes.Clone(body[:journalBodyLimit]), true
+		out.reqBody, out.reqTruncated = redactedCut(body, x.redact), true
 	} else {
 		out.reqBody = body
 	}
@@ -185,6 +185,30 @@ func (rec *record) entry(r *redactor) control.JournalEntry {
 		rec.decoded = e
 	})
 	return rec.decoded
+}
+
+// redactedCut is the start of a body too long to keep whole, redacted
+// before it is cut: redacted after, a secret straddling the cut would keep
+// its first part. A JSON body is redacted as a value (credential fields by
+// name too) and shown re-encoded.
+func redactedCut(body []byte, r *redactor) []byte {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err == nil && !dec.More() {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if enc.Encode(r.value(v)) == nil {
+			body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		}
+	} else {
+		body = []byte(r.text(strings.ToValidUTF8(string(body), "\uFFFD")))
+	}
+	if len(body) > journalBodyLimit {
+		body = body[:journalBodyLimit]
+	}
+	return bytes.Clone(body)
 }
 
 // customerIDs are the customerIds an exchange names: from the typed request

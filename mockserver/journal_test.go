@@ -25,7 +25,7 @@ func TestJournalFilters(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m.gb2.GetCustomerBalanceWithResponse(ctx, "carol")                                                           // 404, second account
+	m.gb2.GetCustomerBalanceWithResponse(ctx, "carol", nil)                                                      // 404, second account
 	m.gb.RewardCashbackWithBodyWithResponse(ctx, "application/json", strings.NewReader(`{"customerId":"dave",`)) // 400, malformed
 
 	tests := []struct {
@@ -74,7 +74,7 @@ func TestJournalKeepsTheLastN(t *testing.T) {
 	t.Run("ring", func(t *testing.T) {
 		m := startQA(t, mockserver.Options{JournalSize: 3}, nil)
 		for i := range 5 {
-			m.gb.GetCustomerBalanceWithResponse(ctx, fmt.Sprintf("c%d", i))
+			m.gb.GetCustomerBalanceWithResponse(ctx, fmt.Sprintf("c%d", i), nil)
 		}
 		res, _ := m.ctl.ListJournalWithResponse(ctx, nil)
 		j := res.JSON200
@@ -106,7 +106,7 @@ func TestJournalKeepsTheLastN(t *testing.T) {
 	})
 	t.Run("off", func(t *testing.T) {
 		m := startQA(t, mockserver.Options{JournalSize: -1}, nil)
-		m.gb.GetCustomerBalanceWithResponse(ctx, "c")
+		m.gb.GetCustomerBalanceWithResponse(ctx, "c", nil)
 		res, _ := m.ctl.ListJournalWithResponse(ctx, nil)
 		if res.JSON200 == nil || len(res.JSON200.Entries) != 0 || res.JSON200.Capacity != 0 {
 			t.Fatalf("journal off: %s", res.Body)

@@ -59,6 +59,15 @@ type Options struct {
 	CORSOrigins []string
 	// NoCORS answers no CORS headers and no preflights.
 	NoCORS bool
+	// LoopbackHosts answers only requests whose Host names the machine
+	// itself (localhost, 127.0.0.1, [::1], any port) or one of AllowedHosts,
+	// against DNS rebinding: a page whose name is made to resolve to
+	// 127.0.0.1 sends its own name. gameball-mock sets it when it listens
+	// on loopback; others are refused with 403.
+	LoopbackHosts bool
+	// AllowedHosts are further Host names (any port) a LoopbackHosts
+	// server answers, such as a name in /etc/hosts or a container's.
+	AllowedHosts []string
 	// JournalSize is how many Gameball API exchanges the journal keeps; 0
 	// means DefaultJournalSize, negative turns the journal off.
 	JournalSize int
@@ -89,6 +98,15 @@ type Server struct {
 	ready     atomic.Bool
 	stateFile atomic.Pointer[string]
 	watchers  watchers // told when the clock moves
+
+	// What guard.go checks before either API, and how it logs refusals.
+	refusals      *refusalLog
+	methods       *methodTable
+	crossOrigin   *http.CrossOriginProtection
+	loopbackHosts bool
+	allowedHosts  []string
+
+	saveFailing atomic.Bool // the state file's last save failed: not ready
 }
 
 // New returns a server answering for engine's accounts.
@@ -99,6 +117,10 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 		maxBody: opts.MaxBodyBytes,
 		ids:     newRequestIDs(),
 		faults:  newFaultRules(),
+
+		crossOrigin:   http.NewCrossOriginProtection(),
+		loopbackHosts: opts.LoopbackHosts,
+		allowedHosts:  normalizeHosts(opts.AllowedHosts),
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -113,6 +135,7 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 		secrets = append(secrets[:len(secrets):len(secrets)], opts.AdminKey)
 	}
 	s.redact = newRedactor(engine, secrets, s.adminKey)
+	s.refusals = newRefusalLog(s.logger, s.redact)
 	switch {
 	case opts.JournalSize == 0:
 		s.journal = newJournal(DefaultJournalSize)
@@ -133,13 +156,14 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 	}
 	slices.Sort(s.operations)
 	// Generated strict middlewares run last-listed first: recordOperation,
-	// then steer (the request's own Prefer header), then the fault rules.
-	middlewares := []api.StrictMiddlewareFunc{s.applyFaults(ops), steer(ops), recordOperation(ops)}
+	// then steer (the request's own Prefer header), then the fault rules,
+	// then the refusal of customerIds that could not be read back.
+	middlewares := []api.StrictMiddlewareFunc{refuseUnreadableIDs, s.applyFaults(ops), steer(ops), recordOperation(ops)}
 	strict := api.NewStrictHandlerWithOptions(&handlers{engine: engine}, middlewares, api.StrictHTTPServerOptions{
 		// The validator has checked the body already; a decode failure here
 		// means the generated types and the spec disagree.
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
-			writeError(w, r, newError(errcode.InvalidPayload, "%v", err))
+			writeError(w, r, decodeError(err))
 		},
 		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, r, asAPIError(err))
@@ -150,19 +174,22 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 			writeError(w, r, newError(errcode.InvalidValue, "%v", err))
 		},
 	})
-	s.handler = s.validator(doc)(routes)
+	s.handler = s.validator(doc)(checkBody(routes))
 
 	controlDoc, control, err := s.newControl()
 	if err != nil {
 		return nil, err
 	}
 	s.control = control
+	if s.methods, err = newMethodTable(doc, controlDoc); err != nil {
+		return nil, err
+	}
 	if !opts.NoCORS {
 		origins := opts.CORSOrigins
 		if origins == nil {
 			origins = DefaultCORSOrigins
 		}
-		s.cors = newCORSPolicy(origins, allowedHeaders(doc, controlDoc), s.logger)
+		s.cors = newCORSPolicy(origins, allowedHeaders(doc, controlDoc), s.refusals)
 	}
 	s.ready.Store(true)
 	return s, nil
@@ -181,20 +208,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x := &exchange{requestID: s.ids.new(), started: time.Now(), redact: s.redact}
 	r = r.WithContext(withExchange(r.Context(), x))
 	w.Header().Set("X-Request-Id", x.requestID)
+	if s.guardHost(w, r) {
+		s.logRequest(r, x, &statusRecorder{status: http.StatusForbidden})
+		return
+	}
 	if s.cors != nil && s.cors.handle(w, r) {
 		return // a preflight, answered
+	}
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK, methods: s.methods, req: r}
+	if s.guard(rec, r) {
+		s.logRequest(r, x, rec)
+		return
 	}
 	control := r.URL.Path == "/_mock" || strings.HasPrefix(r.URL.Path, ControlPrefix)
 	limit := s.maxBody
 	if control {
 		limit = maxControlBodyBytes
 	}
+	sent := r.Body
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 	}
-	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		if rec.status == http.StatusRequestEntityTooLarge && sent != nil {
+			drain(w, sent, r.ContentLength, limit)
+		}
+	}()
 	if control {
-		s.serveControl(rec, r)
+		s.serveControl(rec, s.methods.headAsGet(r))
 		s.logRequest(r, x, rec)
 		return
 	}
@@ -214,7 +255,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.journal != nil {
 		x.record = func() { s.journal.add(newRecord(r, x, rec, body)) }
 	}
-	s.handler.ServeHTTP(rec, r)
+	api := apiVersion(r, x) // v4.1 is served as v4.0; the journal keeps r as sent
+	rec.req = api
+	s.handler.ServeHTTP(rec, s.methods.headAsGet(api))
 	x.journal()
 	s.logRequest(r, x, rec)
 }
@@ -256,10 +299,16 @@ type statusRecorder struct {
 	capture   bool
 	body      []byte
 	truncated bool
+
+	methods *methodTable // for the Allow header of a 405
+	req     *http.Request
 }
 
 func (r *statusRecorder) WriteHeader(status int) {
 	r.status = status
+	if status == http.StatusMethodNotAllowed && r.methods != nil {
+		r.Header().Set("Allow", strings.Join(r.methods.allowed(r.req), ", "))
+	}
 	r.ResponseWriter.WriteHeader(status)
 }
 

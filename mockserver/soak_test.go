@@ -190,7 +190,7 @@ func (s *soak) step(rng *rand.Rand, w int) error {
 		}
 		var res *client.AddManualTransactionResponse
 		res, err = raw.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-			CustomerId: customer, TransactionId: txn, TransactionTime: perfRecent(), Username: "soak", Reason: "soak", Points: points,
+			CustomerId: customer, TransactionId: txn, TransactionTime: new(perfRecent()), Username: "soak", Reason: "soak", Points: new(points),
 		})
 		if code, err = perfStatus(res, err); err == nil && code == http.StatusOK {
 			s.record(customer, int64(*res.JSON200.Points), txn)
@@ -198,7 +198,7 @@ func (s *soak) step(rng *rand.Rand, w int) error {
 	case n < 62:
 		op = "getCustomerBalance"
 		var res *client.GetCustomerBalanceResponse
-		res, err = raw.GetCustomerBalanceWithResponse(ctx, s.customer(rng))
+		res, err = raw.GetCustomerBalanceWithResponse(ctx, s.customer(rng), nil)
 		code, err = perfStatus(res, err)
 	case n < 72:
 		op = "calculatePaymentCashback"
@@ -279,7 +279,11 @@ func (s *soak) waitForBatches(t *testing.T, acct *loyalty.Account) {
 		if code, err := perfStatus(res, err); err != nil || code != http.StatusOK {
 			t.Fatalf("batch %s status: %d %v", id, code, err)
 		}
-		for _, r := range *res.JSON200.Results {
+		results, _, err := res.JSON200.Items()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range results {
 			txn := ""
 			if r.TransactionId != nil {
 				txn = *r.TransactionId
@@ -310,13 +314,13 @@ func (s *soak) checkState(t *testing.T, acct *loyalty.Account) {
 			seen[e.TransactionID] = c.ID
 		}
 		s.entries += len(ledger)
-		res, err := s.m.raw.GetCustomerBalanceWithResponse(context.Background(), c.ID)
+		res, err := s.m.raw.GetCustomerBalanceWithResponse(context.Background(), c.ID, nil)
 		if code, err := perfStatus(res, err); err != nil || code != http.StatusOK {
 			t.Fatalf("balance of %s: %d %v", c.ID, code, err)
 		}
 		b := res.JSON200
 		if int64(*b.TotalPointsBalance) != sum || *b.AvailablePointsBalance+*b.PendingPoints != *b.TotalPointsBalance {
-			t.Errorf("%s: balance %d (available %d, pending %d), ledger sum %d", c.ID, *b.TotalPointsBalance, *b.AvailablePointsBalance, *b.PendingPoints, sum)
+			t.Errorf("%s: balance %v (available %v, pending %v), ledger sum %d", c.ID, *b.TotalPointsBalance, *b.AvailablePointsBalance, *b.PendingPoints, sum)
 		}
 		if told := s.told[c.ID]; told != sum {
 			t.Errorf("%s: the answers reported %d points in all, the ledger holds %d", c.ID, told, sum)

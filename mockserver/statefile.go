@@ -17,6 +17,10 @@ import (
 // saves them.
 const DefaultStateDebounce = 250 * time.Millisecond
 
+// saveRetryInterval is how long StateFile waits to try again after a save
+// failed, changes or not.
+const saveRetryInterval = time.Second
+
 // StateFile keeps a server's state in a file: loaded once when opened, then
 // saved after changes (at most once per debounce interval while changes keep
 // coming) and when closed. Every save is atomic: the state is written to a
@@ -37,7 +41,7 @@ type StateFile struct {
 	saved     bool
 	lastCount uint64
 	lastClock string
-	lastErr   string
+	failing   bool // the last save failed; readiness is false meanwhile
 
 	closeOnce sync.Once
 	closeErr  error
@@ -100,40 +104,49 @@ func (f *StateFile) run() {
 	defer close(f.done)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
+	var retry <-chan time.Time // set while saves fail
 	for {
 		select {
 		case <-f.stop:
 			return
+		case <-retry:
 		case <-f.kick:
+			// Let the changes gather, then save them all; changes during
+			// the save kick again, so none is left unsaved.
+			timer.Reset(f.debounce)
+			select {
+			case <-f.stop:
+				timer.Stop()
+				return
+			case <-timer.C:
+			}
 		}
-		// Let the changes gather, then save them all; changes during the
-		// save kick again, so none is left unsaved.
-		timer.Reset(f.debounce)
-		select {
-		case <-f.stop:
-			timer.Stop()
-			return
-		case <-timer.C:
+		retry = nil
+		if f.Save() != nil {
+			retry = time.After(saveRetryInterval)
 		}
-		if err := f.Save(); err != nil {
-			f.logOnce(err)
-		}
-	}
-}
-
-func (f *StateFile) logOnce(err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if msg := err.Error(); msg != f.lastErr {
-		f.lastErr = msg
-		f.logger.Error("saving the state failed; will retry at the next change", "file", f.path, "err", err)
 	}
 }
 
 // Save writes the state now, unless nothing changed since the last save.
-func (f *StateFile) Save() error {
+// While saves fail, the server is not ready (GET /_mock/ready answers 503),
+// the first failure is logged and the next success too; the background
+// saver keeps trying every saveRetryInterval.
+func (f *StateFile) Save() (err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	defer func() {
+		switch {
+		case err != nil && !f.failing:
+			f.failing = true
+			f.server.saveFailing.Store(true)
+			f.logger.Error("saving the state failed: the changes since the last save are only in memory, and readiness is false until a save succeeds; retrying", "file", f.path, "every", saveRetryInterval, "err", err)
+		case err == nil && f.failing:
+			f.failing = false
+			f.server.saveFailing.Store(false)
+			f.logger.Info("saving the state works again", "file", f.path)
+		}
+	}()
 	// The count is read before the snapshot: a change racing the snapshot
 	// moves the count past it, and the next save writes it.
 	count, clock := f.server.engine.ChangeCount(), f.server.clockOffsetText()
@@ -147,7 +160,7 @@ func (f *StateFile) Save() error {
 	if err := writeFileAtomic(f.path, append(data, '\n')); err != nil {
 		return err
 	}
-	f.saved, f.lastCount, f.lastClock, f.lastErr = true, count, clock, ""
+	f.saved, f.lastCount, f.lastClock = true, count, clock
 	return nil
 }
 

@@ -3,6 +3,8 @@ package mockserver_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -166,4 +168,71 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// TestStateFileSaveFailures: while the state file cannot be saved (its
+// directory gone or read-only, the file existing), the failure is logged
+// once, readiness is false, and saves go on being tried; the first that
+// succeeds, with no new change needed, makes the server ready again.
+func TestStateFileSaveFailures(t *testing.T) {
+	tests := []struct {
+		name              string
+		breakDir, mendDir func(dir string) error
+		needsNonRoot      bool
+	}{
+		{"the directory removed", os.RemoveAll, func(dir string) error { return os.Mkdir(dir, 0o755) }, false},
+		{"a read-only directory", func(dir string) error { return os.Chmod(dir, 0o555) }, func(dir string) error { return os.Chmod(dir, 0o755) }, true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.needsNonRoot && os.Geteuid() == 0 {
+				t.Skip("root writes into a read-only directory; the removed directory stands for it")
+			}
+			dir := filepath.Join(t.TempDir(), "state")
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, "state.json")
+			var log syncBuffer
+			m := startQA(t, mockserver.Options{}, nil)
+			file, _, err := mockserver.OpenStateFile(m.server, path, time.Millisecond, slog.New(slog.NewTextHandler(&log, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer file.Discard()
+			if err := file.Save(); err != nil {
+				t.Fatal(err)
+			}
+			ready := func() bool {
+				res, err := m.ctl.GetReadinessWithResponse(context.Background())
+				return err == nil && res.StatusCode() == 200
+			}
+			if !ready() {
+				t.Fatal("not ready before any failure")
+			}
+			if err := tt.breakDir(dir); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = tt.mendDir(dir) })
+			for n := range 5 {
+				if res, err := m.gb.RewardCashbackWithResponse(context.Background(), cashbackBody("unsaved", fmt.Sprintf("F-%d-%d", i, n), 10)); err != nil || res.StatusCode() != 200 {
+					t.Fatal(err)
+				}
+				eventually(t, "readiness to turn false", func() bool { return !ready() })
+			}
+			if got := strings.Count(log.String(), "saving the state failed"); got != 1 {
+				t.Errorf("5 failed saves logged %d failures, want 1:\n%s", got, log.String())
+			}
+			if err := tt.mendDir(dir); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "a retried save to make the server ready", ready)
+			if !bytes.Contains(mustRead(t, path), []byte("unsaved")) {
+				t.Error("the changes made while saves failed are not in the file")
+			}
+			if !strings.Contains(log.String(), "saving the state works again") {
+				t.Errorf("the recovery is not logged:\n%s", log.String())
+			}
+		})
+	}
 }

@@ -2,12 +2,14 @@ package mockserver
 
 import (
 	"context"
+	"time"
 
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver/api"
 )
 
-// AddManualTransaction adds (positive points) or deducts (negative) points.
+// AddManualTransaction adds (positive points or amount) or deducts (negative)
+// points; the engine refuses both or neither, and expiryAfter on a deduction.
 func (h *handlers) AddManualTransaction(ctx context.Context, req api.AddManualTransactionRequestObject) (api.AddManualTransactionResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
@@ -17,25 +19,33 @@ func (h *handlers) AddManualTransaction(ctx context.Context, req api.AddManualTr
 	if err != nil {
 		return nil, err
 	}
-	res, err := acct.AddManualTransaction(loyalty.ManualTransaction{
+	var at time.Time // zero: the engine's now
+	if body.TransactionTime != nil {
+		at = body.TransactionTime.Time
+	}
+	m := loyalty.ManualTransaction{
 		CustomerID:    body.CustomerId,
 		Email:         deref(body.Email),
 		Mobile:        deref(body.Mobile),
 		TransactionID: body.TransactionId,
-		Time:          body.TransactionTime.Time,
+		Time:          at,
 		Username:      body.Username,
 		Reason:        body.Reason,
-		Points:        int64(body.Points),
 		Amount:        body.Amount,
-	})
+		ExpiryAfter:   body.ExpiryAfter,
+	}
+	if body.Points != nil {
+		m.Points = new(int64(*body.Points))
+	}
+	res, err := acct.AddManualTransaction(m)
 	if err != nil {
 		return nil, err
 	}
 	return api.AddManualTransaction200JSONResponse{
 		CustomerId:            &res.CustomerID,
-		GameballTransactionId: ptr(float64(res.GameballTransactionID)),
+		GameballTransactionId: new(float64(res.GameballTransactionID)),
 		TransactionId:         &res.TransactionID,
-		Points:                ptr(float64(res.Points)),
+		Points:                new(float64(res.Points)),
 		Amount:                &res.Amount,
 	}, nil
 }

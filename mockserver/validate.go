@@ -81,8 +81,8 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 		if !ok {
 			return errAPIKey
 		}
-		// High security mode: every call needs the secret key too.
-		if s.engine.Program().HighSecurity && !account.SecretKeyMatches(r.Header.Get("secretkey")) {
+		// High security mode, and API v4.1: every call needs the secret key too.
+		if (s.engine.Program().HighSecurity || (x != nil && x.v41)) && !account.SecretKeyMatches(r.Header.Get("secretkey")) {
 			return errSecretKey
 		}
 		if x != nil {
@@ -185,6 +185,9 @@ func bodyReadFailure(err error) *openapi3filter.RequestError {
 // missing property is 3000, a null one 3001, any other misfit 3003.
 func schemaError(e *openapi3.SchemaError) *apiError {
 	where := strings.Join(e.JSONPointer(), ".")
+	if refusal := publishedRefusal(where, e); refusal != nil {
+		return refusal
+	}
 	switch {
 	case e.SchemaField == "required":
 		return newError(errcode.MissingArgument, "%s", requiredMessage(where, e))

@@ -1,5 +1,6 @@
 // Package spec owns the bundled OpenAPI document of Gameball's API: the
-// vendored pages merged with the overlay by `go generate ./...`. The mock
+// operations of spec/operations.txt taken from Gameball's published document
+// (spec/openapi.json), with the overlay applied, by `go generate ./...`. The mock
 // server validates requests with it and the contract tests validate both
 // directions with it; no other package embeds it.
 //

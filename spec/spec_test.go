@@ -9,7 +9,7 @@ import (
 	"github.com/gbkit/gameball-go/spec"
 )
 
-// TestBundleIsFresh fails when a document in spec/ or the overlay was edited
+// TestBundleIsFresh fails when the published document, the operations list or the overlay was edited
 // without `go generate ./...`: the embedded bundle would not be what the
 // documents say.
 func TestBundleIsFresh(t *testing.T) {
@@ -18,7 +18,7 @@ func TestBundleIsFresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(fresh, spec.Bundle) {
-		t.Fatalf("spec/%s is stale: the documents in spec/ changed; run `go generate ./...` (make generate) and commit", bundle.BundleFile)
+		t.Fatalf("spec/%s is stale: spec/openapi.json, operations.txt or overlay.yaml changed; run `go generate ./...` (make generate) and commit", bundle.BundleFile)
 	}
 }
 

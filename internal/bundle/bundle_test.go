@@ -6,30 +6,33 @@ import (
 	"testing"
 )
 
-const pageA = `openapi: 3.1.0
-info: {title: Gameball API, version: 4.0.0, description: page A}
-paths:
-  /a:
-    post:
-      operationId: opA
-      responses:
-        '200': {description: ok}
-components:
-  securitySchemes:
-    apiKey: {type: apiKey, in: header, name: apikey}
-`
+// published is a small published document: two operations taken, one not,
+// and components some of which only the untaken one uses.
+const published = `{
+  "openapi": "3.1.0",
+  "info": {"title": "Gameball API", "version": "4.0.0", "description": "published"},
+  "paths": {
+    "/a": {"post": {"operationId": "opA", "responses": {"200": {"description": "ok",
+      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}},
+    "/b": {"get": {"security": [{"apiKey": []}], "responses": {"200": {"description": "ok"}}}},
+    "/plants": {"get": {"responses": {"200": {"description": "ok",
+      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Plant"}}}}}}}
+  },
+  "webhooks": {"/plant/webhook": {"post": {"responses": {"200": {"description": "ok"}}}}},
+  "components": {
+    "schemas": {
+      "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+      "B": {"type": "string"},
+      "Plant": {"type": "object"}
+    },
+    "securitySchemes": {
+      "apiKey": {"type": "apiKey", "in": "header", "name": "apikey"},
+      "bearerAuth": {"type": "http", "scheme": "bearer"}
+    }
+  }
+}`
 
-const pageB = `openapi: 3.1.0
-info: {title: Gameball API, version: 4.0.0, description: page B}
-paths:
-  /b:
-    get:
-      responses:
-        '200': {description: ok}
-components:
-  securitySchemes:
-    apiKey: {type: apiKey, in: header, name: apikey}
-`
+var taken = []Operation{{"POST", "/a"}, {"GET", "/b"}}
 
 const nameB = `overlay: 1.1.0
 info: {title: t, version: 1.0.0}
@@ -38,34 +41,28 @@ actions:
     update: {operationId: opB}
 `
 
-func docs(pages ...string) []Document {
-	var out []Document
-	for i, p := range pages {
-		out = append(out, Document{Name: string(rune('a'+i)) + ".yaml", Data: []byte(p)})
-	}
-	return out
-}
-
-func TestBundleMergesAndNames(t *testing.T) {
-	out, err := Bundle(docs(pageA, pageB), []byte(nameB))
+func TestBundleTakesListedOperations(t *testing.T) {
+	out, err := Bundle([]byte(published), taken, []byte(nameB))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"/a:", "/b:", "operationId: opA", "operationId: opB", "description: page A"} {
+	for _, want := range []string{"/a:", "/b:", "operationId: opA", "operationId: opB", "description: published", "    A:", "    B:", "apiKey:"} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("bundle lacks %q:\n%s", want, out)
 		}
 	}
-	again, err := Bundle(docs(pageA, pageB), []byte(nameB))
+	for _, unwanted := range []string{"/plants", "Plant", "webhook", "bearerAuth"} {
+		if bytes.Contains(out, []byte(unwanted)) {
+			t.Errorf("bundle has %q, which no taken operation uses:\n%s", unwanted, out)
+		}
+	}
+	again, err := Bundle([]byte(published), taken, []byte(nameB))
 	if err != nil || !bytes.Equal(out, again) {
 		t.Errorf("two runs over the same inputs differ (err %v)", err)
 	}
 }
 
 func TestBundleRefuses(t *testing.T) {
-	clashingScheme := strings.Replace(pageB, "name: apikey", "name: x-api-key", 1)
-	samePath := strings.Replace(pageB, "/b:\n    get:", "/a:\n    post:", 1)
-	otherTitle := strings.Replace(pageB, "title: Gameball API", "title: Other", 1)
 	duplicateID := `overlay: 1.1.0
 info: {title: t, version: 1.0.0}
 actions:
@@ -82,17 +79,17 @@ actions:
 `
 	cases := []struct {
 		name    string
-		pages   []string
+		doc     string
+		ops     []Operation
 		overlay string
 		want    string
 	}{
-		{"a component defined twice differently", []string{pageA, clashingScheme}, nameB, "component securitySchemes/apiKey clash"},
-		{"one operation in two documents", []string{pageA, samePath}, nameB, "paths /a post clash"},
-		{"documents of different APIs", []string{pageA, otherTitle}, nameB, "info.title clash"},
-		{"an operationId used twice", []string{pageA, pageB}, duplicateID, `same operation id "opA"`},
-		{"an operation without an operationId", []string{pageA, pageB}, "", "without an operationId"},
-		{"an overlay target that matches nothing", []string{pageA, pageB}, missingTarget, "did not match"},
-		{"an invalid document", []string{pageA, "openapi: 3.1.0\ninfo: {}\npaths: {}\n"}, nameB, "b.yaml"},
+		{"a listed operation the document lacks", published, append(taken, Operation{"DELETE", "/a"}), nameB, "has no DELETE /a"},
+		{"an operationId used twice", published, taken, duplicateID, `same operation id "opA"`},
+		{"an operation without an operationId", published, taken, "", "without an operationId"},
+		{"an overlay target that matches nothing", published, taken, missingTarget, "did not match"},
+		{"an invalid document", `{"openapi": "3.1.0", "info": {}, "paths": {"/a": {"post": {}}}}`, taken[:1], "", "not a valid OpenAPI document"},
+		{"a document that is not JSON or YAML", "{", taken, nameB, "the published document"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -100,10 +97,22 @@ actions:
 			if c.overlay != "" {
 				overlay = []byte(c.overlay)
 			}
-			_, err := Bundle(docs(c.pages...), overlay)
+			_, err := Bundle([]byte(c.doc), c.ops, overlay)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want one containing %q", err, c.want)
 			}
 		})
+	}
+}
+
+func TestParseOperations(t *testing.T) {
+	ops, err := ParseOperations([]byte("# comment\n\nPOST /a\nGET /b/{id}\n"))
+	if err != nil || len(ops) != 2 || ops[1] != (Operation{"GET", "/b/{id}"}) {
+		t.Fatalf("ParseOperations = %v, %v", ops, err)
+	}
+	for _, bad := range []string{"post /a\n", "POST a\n", "POST\n", "FETCH /a\n", "POST /a\nPOST /a\n", "# nothing\n", "POST /a b\n"} {
+		if _, err := ParseOperations([]byte(bad)); err == nil {
+			t.Errorf("ParseOperations(%q) accepted it", bad)
+		}
 	}
 }

@@ -23,6 +23,9 @@ import (
 //   - `type: [T]` becomes `type: T`;
 //   - numeric `exclusiveMinimum: x` (`exclusiveMaximum`) becomes `minimum: x`
 //     with `exclusiveMinimum: true`;
+//   - an array without items (any item, in 3.1) gets `items: {nullable: true}`,
+//     3.0's schema for any value, null included;
+//   - a `nullable` keyword, which validates nothing in 3.1, is left out;
 //   - what only describes is left out, since no validator reads it and
 //     parsing it is half of a cold start: descriptions (but a response's,
 //     which 3.0 requires), summaries, examples, tags, external docs, links,
@@ -35,7 +38,8 @@ import (
 // non-null types, "null" with enum, const or a composition (3.1 applies them
 // to null, kin-openapi's 3.0 nullable lets null through first), and the
 // keywords 3.1 treats as annotations that kin-openapi's 3.0 validator
-// enforces (default, readOnly, writeOnly, nullable itself). The equivalence
+// enforces (default, readOnly, writeOnly). A 3.1 `nullable`, which validates
+// nothing there, is left out. The equivalence
 // tests in package spec (equivalence_test.go) check the result on the spec's
 // examples and on drawn valid and broken requests and responses, and the
 // mock server's (validate_equivalence_test.go) its answers.
@@ -433,6 +437,9 @@ func (c *converter) schema(n *yaml.Node, at string) {
 	if typ != nil && typ.Kind == yaml.ScalarNode && !slices.Contains(schemaTypes30, typ.Value) {
 		c.problem(at, "type %q has no OpenAPI 3.0 counterpart", typ.Value)
 	}
+	// A nullable keyword in 3.1 is an unknown word that validates nothing (Gameball's published
+	// document has one, on the manual transaction's expiryAfter); 3.0 would let null through.
+	drop(n, "nullable")
 	if nullable {
 		for _, k := range []string{"enum", "const", "allOf", "anyOf", "oneOf", "not"} {
 			if get(n, k) != nil {
@@ -460,10 +467,7 @@ func (c *converter) schema(n *yaml.Node, at string) {
 			"exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems",
 			"maxProperties", "minProperties", "required", "enum", "discriminator", "xml", "externalDocs",
 			"example", "deprecated":
-		case "nullable":
-			if !nullable {
-				c.problem(at, "nullable means nothing in 3.1 and would be enforced in 3.0")
-			}
+		case "nullable": // only the one set from a type list with null remains
 		case "default", "readOnly", "writeOnly":
 			c.problem(at, "%s is an annotation in 3.1 that kin-openapi's 3.0 validator enforces", key)
 		default:
@@ -472,6 +476,14 @@ func (c *converter) schema(n *yaml.Node, at string) {
 			}
 		}
 	})
+	// An array without items takes any items in 3.1, null among them (Gameball's batch status
+	// publishes two); 3.0 requires items, and `nullable: true` alone takes anything, null too.
+	if typ != nil && typ.Value == "array" && get(n, "items") == nil {
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "items"},
+			&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+				{Kind: yaml.ScalarNode, Tag: "!!str", Value: "nullable"},
+				{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"}}})
+	}
 }
 
 // exclusiveBound turns 3.1's numeric exclusiveMinimum: x into 3.0's

@@ -1,11 +1,13 @@
 // Package driftdrill proves that each kind of change Gameball can make to
 // its documents is caught by a named mechanism of this repository: it copies
-// the repository, applies the change to a vendored document, regenerates
-// where a maintainer would, and checks that the mechanism fails with the
-// expected message.
+// the repository, applies the change to Gameball's published document (or
+// to what the project takes from it), regenerates where a maintainer would,
+// and checks that the mechanism fails with the expected message.
 package driftdrill
 
-// Edit replaces Old (which must occur exactly once) with New in a vendored document.
+import "strings"
+
+// Edit replaces Old (which must occur exactly once) with New in a file of spec/.
 type Edit struct {
 	Doc      string // file in spec/
 	Old, New string
@@ -21,31 +23,57 @@ type Drill struct {
 	Marker     string   // ...with this in its output
 }
 
-const cashbackDoc = "reward-cashback.yaml"
+// published is Gameball's published document in spec/; the drills edit it as
+// Gameball might (JSON, in the document's own layout).
+const published = "openapi.json"
 
-// Drills are the changes of the contract-test issue, each with its mechanism.
+// The reward cashback's request amount and its 200 response, as published.
+const (
+	cashbackAmount = `                  "amount": { 
+                    "type": "number",
+                    "description": "Monetary value of the transaction for which the customer will be rewarded, based on the Cashback program configuration.",
+                    "example": 150.75
+`
+	cashbackAnswer = `"description": "Cashback issued successfully",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+`
+	rewardEquivalentPoints = `,
+                    "rewardEquivalentPoints": { 
+                      "type": "number",
+                      "description": "The number of points rewarded to the customer for the transaction. Example: If the customer earns 50 points for their purchase, the rewardEquivalentPoints will be 50.",
+                      "example": 0
+                    }`
+)
+
+// Drills are the changes of the contract-test issue, each with its mechanism,
+// and the seed pages' older state arriving through make update-spec.
 var Drills = []Drill{
 	{
 		Name:      "a vendored document edited without regenerating",
-		Edits:     []Edit{{cashbackDoc, "be rewarded, based on the Cashback program configuration.", "be rewarded, based on the cashback program's configuration."}},
+		Edits:     []Edit{{published, "based on the Cashback program configuration.", "based on the cashback program's configuration."}},
 		Mechanism: "make check-generate (first step of make test)",
 		Command:   []string{"make", "-s", "check-generate"},
 		Marker:    "check-generate: generated files did not match",
 	},
 	{
 		Name: "a new operation",
-		Edits: []Edit{{cashbackDoc, "paths:\n  /api/v4.0/integrations/transactions/cashback:\n", `paths:
-  /api/v4.0/integrations/transactions/cashback/reverse:
-    post:
-      operationId: reverseCashback
-      responses:
-        '200':
-          description: Reversed
-      security:
-        - apiKey: []
-          secretKey: []
-  /api/v4.0/integrations/transactions/cashback:
-`}},
+		Edits: []Edit{
+			{published, "    \"/api/v4.0/integrations/transactions/cashback\": {\n", `    "/api/v4.0/integrations/transactions/cashback/reverse": {
+      "post": {
+        "operationId": "reverseCashback",
+        "security": [ { "apiKey": [], "secretKey": [] } ],
+        "responses": { "200": { "description": "Reversed" } }
+      }
+    },
+    "/api/v4.0/integrations/transactions/cashback": {
+`},
+			// Taken, as a maintainer takes an operation that update-spec lists upstream.
+			{"operations.txt", "POST /api/v4.0/integrations/transactions/cashback\n", "POST /api/v4.0/integrations/transactions/cashback\nPOST /api/v4.0/integrations/transactions/cashback/reverse\n"},
+		},
 		Regenerate: true,
 		Mechanism:  "the strict server no longer compiles (and the coverage gate, once it does)",
 		Command:    []string{"go", "build", "./mockserver/"},
@@ -53,23 +81,11 @@ var Drills = []Drill{
 	},
 	{
 		Name: "a new required request field",
-		Edits: []Edit{{cashbackDoc, `              required:
-                - customerId
-                - transactionId
-                - transactionTime
-                - amount
-              properties:
-`, `              required:
-                - customerId
-                - transactionId
-                - transactionTime
-                - amount
-                - currency
-              properties:
-                currency:
-                  type: string
-                  example: USD
-`}, {cashbackDoc, "              amount: 150.75\n              email: john.doe@example.com\n", "              amount: 150.75\n              currency: USD\n              email: john.doe@example.com\n"}},
+		Edits: []Edit{
+			{published, `"required": ["customerId", "amount", "transactionId", "transactionTime"],`, `"required": ["customerId", "amount", "transactionId", "transactionTime", "currency"],`},
+			{published, cashbackAmount, `                  "currency": { "type": "string", "example": "USD" },
+` + cashbackAmount},
+		},
 		Regenerate: true,
 		Mechanism:  "contract validation of what the client sends (go test ./contracttest)",
 		Command:    []string{"go", "test", "-count=1", "-run", "TestMock", "./contracttest/"},
@@ -77,42 +93,19 @@ var Drills = []Drill{
 	},
 	{
 		Name: "a new required response field",
-		Edits: []Edit{{cashbackDoc, `          description: Cashback issued successfully
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-`, `          description: Cashback issued successfully
-          content:
-            application/json:
-              schema:
-                type: object
-                required:
-                  - rewardTier
-                properties:
-                  rewardTier:
-                    type: string
-                    example: Gold
-`}, {cashbackDoc, "                rewardAmount: 150.75\n                rewardEquivalentPoints: 0\n", "                rewardAmount: 150.75\n                rewardEquivalentPoints: 0\n                rewardTier: Gold\n"}},
+		Edits: []Edit{{published, cashbackAnswer, strings.Replace(cashbackAnswer, `"properties": {
+`, `"required": ["rewardTier"],
+                  "properties": {
+                    "rewardTier": { "type": "string", "example": "Gold" },
+`, 1)}},
 		Regenerate: true,
 		Mechanism:  "contract validation of what the mock answers (go test ./contracttest)",
 		Command:    []string{"go", "test", "-count=1", "-run", "TestMock", "./contracttest/"},
 		Marker:     "response 200 breaks the spec: required properties sent empty",
 	},
 	{
-		Name: "a property's type changed",
-		Edits: []Edit{
-			{cashbackDoc, `                amount:
-                  type: number
-                  description: >-
-                    Monetary value`, `                amount:
-                  type: string
-                  description: >-
-                    Monetary value`},
-			{cashbackDoc, "                  example: 150.75\n                email:", "                  example: '150.75'\n                email:"},
-			{cashbackDoc, "              amount: 150.75\n              email:", "              amount: '150.75'\n              email:"},
-		},
+		Name:       "a property's type changed",
+		Edits:      []Edit{{published, cashbackAmount, strings.NewReplacer(`"type": "number"`, `"type": "string"`, `"example": 150.75`, `"example": "150.75"`).Replace(cashbackAmount)}},
 		Regenerate: true,
 		Mechanism:  "a compile error where the code uses the property",
 		Command:    []string{"go", "build", "./..."},
@@ -120,28 +113,28 @@ var Drills = []Drill{
 	},
 	{
 		Name:       "a new enum value",
-		Edits:      []Edit{{"get-batch-status.yaml", "                      - failed\n", "                      - failed\n                      - cancelled\n"}},
+		Edits:      []Edit{{published, `"enum": ["pending", "processing", "completed", "failed"]`, `"enum": ["pending", "processing", "completed", "failed", "cancelled"]`}},
 		Regenerate: true,
 		Mechanism:  "the enum gate (go test ./contracttest)",
 		Command:    []string{"go", "test", "-count=1", "-run", "TestBatchStatesMatchTheEngine", "./contracttest/"},
 		Marker:     "differ from the engine's batch states",
 	},
 	{
-		Name: "a removed response property the client uses",
-		Edits: []Edit{
-			{cashbackDoc, `                  rewardEquivalentPoints:
-                    type: number
-                    description: >-
-                      The number of points rewarded to the customer for the
-                      transaction. Example: If the customer earns 50 points for
-                      their purchase, the rewardEquivalentPoints will be 50.
-                    example: 0
-`, ""},
-			{cashbackDoc, "                rewardAmount: 150.75\n                rewardEquivalentPoints: 0\n", "                rewardAmount: 150.75\n"},
-		},
+		Name:       "a removed response property the client uses",
+		Edits:      []Edit{{published, rewardEquivalentPoints, ""}},
 		Regenerate: true,
 		Mechanism:  "a compile error where the code reads the property",
 		Command:    []string{"go", "vet", "./..."},
 		Marker:     "RewardEquivalentPoints",
+	},
+	{
+		// The published document replaced by the seed pages' older state
+		// (spec/testdata/seed-state.json, see internal/cmd/seedstate): the
+		// report names the manual transaction's changes before the tree,
+		// regenerated, fails to build where the engine uses them.
+		Name:      "the seed pages' older document brought in",
+		Mechanism: "make update-spec's report (oasdiff on the taken operations)",
+		Command:   []string{"make", "-s", "update-spec", "FROM=spec/testdata/seed-state.json"},
+		Marker:    "addManualTransaction (POST /api/v4.0/integrations/transactions/manual): the request property `points` became required",
 	},
 }

@@ -1,11 +1,13 @@
-// Package specupdate replaces one vendored document of spec/ with a new
-// version and tells what the change breaks, with oasdiff's checker over the
-// bundles before and after (so changes are named by the overlay's
-// operationIds).
+// Package specupdate replaces the vendored published document of spec/ with
+// a new version and tells what the change breaks, with oasdiff's checker over
+// the bundles before and after (so only the operations the project takes are
+// compared, named by the overlay's operationIds), and which operations the new
+// version has that the project does not take yet.
 package specupdate
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -40,6 +42,12 @@ func Extract(data []byte) ([]byte, error) {
 }
 
 func looksLikeOpenAPI(data []byte) bool {
+	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
+		var doc struct {
+			OpenAPI string `json:"openapi"`
+		}
+		return json.Unmarshal(trimmed, &doc) == nil && doc.OpenAPI != ""
+	}
 	for line := range strings.Lines(string(data)) {
 		t := strings.TrimSpace(line)
 		if t == "" || strings.HasPrefix(t, "#") {
@@ -50,37 +58,41 @@ func looksLikeOpenAPI(data []byte) bool {
 	return false
 }
 
-// Result is what replacing a document would do.
+// Result is what replacing the published document would do.
 type Result struct {
-	Doc         string // file name in the spec directory
 	Breaking    []string
 	NonBreaking []string
-	Before      []byte // the bundle now
-	After       []byte // the bundle with the new document
+	Untaken     []bundle.Operation // operations of the new document spec/operations.txt does not take
+	Before      []byte             // the bundle now
+	After       []byte             // the bundle with the new document
 }
 
-// Plan bundles dir with doc replaced by newDoc and compares the result with
-// the current bundle. It writes nothing: a document that does not bundle
-// (invalid, or clashing, or leaving an overlay target without a match) is an
-// error, and the tree stays as it was.
-func Plan(dir, doc string, newDoc []byte) (*Result, error) {
-	name := strings.TrimSuffix(filepath.Base(doc), ".yaml") + ".yaml"
-	path := filepath.Join(dir, name)
-	if name == bundle.OverlayFile || name == bundle.BundleFile || name == bundle.OpenAPI30File {
-		return nil, fmt.Errorf("%s is not a vendored document", name)
-	}
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("no vendored document %s: %w", path, err)
-	}
+// Plan bundles dir with newDoc as its published document and compares the
+// result with the current bundle. It writes nothing: a document that does not
+// bundle (invalid, lacking a taken operation, or leaving an overlay target
+// without a match) is an error, and the tree stays as it was.
+func Plan(dir string, newDoc []byte) (*Result, error) {
 	before, err := bundle.FromDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("the current documents do not bundle: %w", err)
+		return nil, fmt.Errorf("the current document does not bundle: %w", err)
 	}
-	after, err := bundle.FromDirWith(dir, map[string][]byte{name: newDoc})
+	after, err := bundle.FromDirWith(dir, newDoc)
 	if err != nil {
-		return nil, fmt.Errorf("with the new %s the documents do not bundle: %w", name, err)
+		return nil, fmt.Errorf("the new document does not bundle: %w", err)
 	}
-	res := &Result{Doc: name, Before: before, After: after}
+	list, err := os.ReadFile(filepath.Join(dir, bundle.OperationsFile))
+	if err != nil {
+		return nil, err
+	}
+	ops, err := bundle.ParseOperations(list)
+	if err != nil {
+		return nil, err
+	}
+	untaken, err := bundle.Untaken(newDoc, ops)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Before: before, After: after, Untaken: untaken}
 	changes, err := compare(before, after)
 	if err != nil {
 		return nil, err
@@ -122,10 +134,10 @@ func compare(before, after []byte) (checker.Changes, error) {
 // Report writes the result for a maintainer.
 func (r *Result) Report(w io.Writer) {
 	if bytes.Equal(r.Before, r.After) {
-		fmt.Fprintf(w, "%s: the new version changes nothing in the bundle\n", r.Doc)
-		return
+		fmt.Fprintf(w, "%s: the new version changes nothing the project takes\n", bundle.PublishedFile)
+	} else {
+		fmt.Fprintf(w, "%s: %d breaking, %d non-breaking change(s) to the operations taken\n", bundle.PublishedFile, len(r.Breaking), len(r.NonBreaking))
 	}
-	fmt.Fprintf(w, "%s: %d breaking, %d non-breaking change(s)\n", r.Doc, len(r.Breaking), len(r.NonBreaking))
 	for _, group := range []struct {
 		title string
 		lines []string
@@ -138,7 +150,23 @@ func (r *Result) Report(w io.Writer) {
 			fmt.Fprintf(w, "  - %s\n", l)
 		}
 	}
-	if len(r.Breaking)+len(r.NonBreaking) == 0 {
+	if !bytes.Equal(r.Before, r.After) && len(r.Breaking)+len(r.NonBreaking) == 0 {
 		fmt.Fprintln(w, "(descriptions or examples changed; nothing oasdiff rates as an API change)")
+	}
+	// The docs template's paths (/plants) are outside the API and never taken.
+	var api, template []string
+	for _, op := range r.Untaken {
+		if strings.HasPrefix(op.Path, "/api/") {
+			api = append(api, op.String())
+		} else {
+			template = append(template, op.String())
+		}
+	}
+	fmt.Fprintf(w, "\nUpstream, not taken yet (%d; add a line to spec/%s and name it in spec/%s):\n", len(api), bundle.OperationsFile, bundle.OverlayFile)
+	for _, op := range api {
+		fmt.Fprintf(w, "  - %s\n", op)
+	}
+	if len(template) > 0 {
+		fmt.Fprintf(w, "Outside /api/ (the docs template's), never taken: %s\n", strings.Join(template, ", "))
 	}
 }

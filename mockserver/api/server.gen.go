@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -32,7 +33,7 @@ type ServerInterface interface {
 	StopBatch(w http.ResponseWriter, r *http.Request, batchId string)
 	// GetCustomerBalance Get Customer Balance
 	// (GET /api/v4.0/integrations/customers/{customerId}/balance)
-	GetCustomerBalance(w http.ResponseWriter, r *http.Request, customerId string)
+	GetCustomerBalance(w http.ResponseWriter, r *http.Request, customerId string, params GetCustomerBalanceParams)
 	// CalculatePaymentCashback Calculate Payment Cashback
 	// (POST /api/v4.0/integrations/payments/cashback)
 	CalculatePaymentCashback(w http.ResponseWriter, r *http.Request)
@@ -148,8 +149,24 @@ func (siw *ServerInterfaceWrapper) GetCustomerBalance(w http.ResponseWriter, r *
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetCustomerBalanceParams
+
+	// ------------- Optional query parameter "expand" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "expand", r.URL.Query(), &params.Expand, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "expand"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "expand", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetCustomerBalance(w, r, customerId)
+		siw.Handler.GetCustomerBalance(w, r, customerId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -336,6 +353,8 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 type BadRequestJSONResponse GameballError
 
 type InternalServerErrorJSONResponse GameballError
+
+type ManualTransactionRefusedJSONResponse GameballError
 
 type NotFoundJSONResponse GameballError
 
@@ -947,6 +966,7 @@ func (response StopBatch503JSONResponse) VisitStopBatchResponse(w http.ResponseW
 
 type GetCustomerBalanceRequestObject struct {
 	CustomerId string `json:"customerId"`
+	Params     GetCustomerBalanceParams
 }
 
 type GetCustomerBalanceResponseObject interface {
@@ -1417,7 +1437,9 @@ func (response AddManualTransaction200JSONResponse) VisitAddManualTransactionRes
 	return err
 }
 
-type AddManualTransaction400JSONResponse struct{ BadRequestJSONResponse }
+type AddManualTransaction400JSONResponse struct {
+	ManualTransactionRefusedJSONResponse
+}
 
 func (response AddManualTransaction400JSONResponse) VisitAddManualTransactionResponse(w http.ResponseWriter) error {
 
@@ -1737,10 +1759,11 @@ func (sh *strictHandler) StopBatch(w http.ResponseWriter, r *http.Request, batch
 }
 
 // GetCustomerBalance operation middleware
-func (sh *strictHandler) GetCustomerBalance(w http.ResponseWriter, r *http.Request, customerId string) {
+func (sh *strictHandler) GetCustomerBalance(w http.ResponseWriter, r *http.Request, customerId string, params GetCustomerBalanceParams) {
 	var request GetCustomerBalanceRequestObject
 
 	request.CustomerId = customerId
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetCustomerBalance(ctx, request.(GetCustomerBalanceRequestObject))

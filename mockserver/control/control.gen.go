@@ -462,8 +462,11 @@ type LedgerEntry struct {
 	BatchId     *int64    `json:"batchId,omitempty"`
 
 	// Branch The branch's name, as given.
-	Branch                *string `json:"branch,omitempty"`
-	GameballTransactionId int64   `json:"gameballTransactionId"`
+	Branch *string `json:"branch,omitempty"`
+
+	// ExpiresAt When the points expire, set by a manual transaction's expiryAfter; absent means the program's pointsExpiry.
+	ExpiresAt             *time.Time `json:"expiresAt,omitempty"`
+	GameballTransactionId int64      `json:"gameballTransactionId"`
 
 	// HoldReference The hold a redemption used.
 	HoldReference *string   `json:"holdReference,omitempty"`

@@ -1,10 +1,11 @@
-// Command updatespec replaces one vendored document of spec/ with a new
-// version (a file, a URL, or a Gameball docs page that embeds the document)
-// and prints the breaking and non-breaking changes it brings. It refuses,
-// changing nothing, when the new version does not bundle. `make update-spec`
-// then regenerates and runs the contract tests.
+// Command updatespec replaces Gameball's published document in spec/
+// (openapi.json) with a new version (a file or a URL), prints the breaking
+// and non-breaking changes it brings to the operations the project takes,
+// and lists the operations it has that the project does not take yet. It
+// refuses, changing nothing, when the new version does not bundle. `make
+// update-spec` then regenerates and runs the spec and contract tests.
 //
-//	go run ./internal/cmd/updatespec -doc reward-cashback -from new.yaml
+//	go run ./internal/cmd/updatespec -from https://raw.githubusercontent.com/gameballers/gameball-docs/main/api-reference/openapi.json
 package main
 
 import (
@@ -17,25 +18,25 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gbkit/gameball-go/internal/bundle"
 	"github.com/gbkit/gameball-go/internal/specupdate"
 )
 
 func main() {
 	dir := flag.String("dir", "spec", "the spec directory")
-	doc := flag.String("doc", "", "the vendored document to replace, e.g. reward-cashback")
 	from := flag.String("from", "", "the new version: a file path or an http(s) URL")
 	flag.Parse()
-	if *doc == "" || *from == "" {
-		fmt.Fprintln(os.Stderr, "usage: updatespec -doc NAME -from FILE_OR_URL [-dir spec]")
+	if *from == "" {
+		fmt.Fprintln(os.Stderr, "usage: updatespec -from FILE_OR_URL [-dir spec]")
 		os.Exit(2)
 	}
-	if err := run(*dir, *doc, *from); err != nil {
+	if err := run(*dir, *from); err != nil {
 		fmt.Fprintln(os.Stderr, "update-spec:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, doc, from string) error {
+func run(dir, from string) error {
 	raw, err := read(from)
 	if err != nil {
 		return err
@@ -44,12 +45,13 @@ func run(dir, doc, from string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", from, err)
 	}
-	res, err := specupdate.Plan(dir, doc, newDoc)
+	res, err := specupdate.Plan(dir, newDoc)
 	if err != nil {
 		return err
 	}
 	res.Report(os.Stdout)
-	return os.WriteFile(filepath.Join(dir, res.Doc), newDoc, 0o644)
+	// As fetched, byte for byte: the vendored document is never rewritten.
+	return os.WriteFile(filepath.Join(dir, bundle.PublishedFile), newDoc, 0o644)
 }
 
 func read(from string) ([]byte, error) {

@@ -4,12 +4,13 @@
 //
 //	go run ./mockserver/cmd/gameball-mock                 # 127.0.0.1:8741, embedded default config
 //	go run ./mockserver/cmd/gameball-mock -config my.yaml -addr 127.0.0.1:9000
+//	gameball-mock -version                               # version and commit
 //
 // Every flag has an environment variable: GAMEBALL_MOCK_ADDR,
 // GAMEBALL_MOCK_CONFIG, GAMEBALL_MOCK_LOG, and for the control API, the
-// journal and persistence (qa.go) GAMEBALL_MOCK_ADMIN_KEY, GAMEBALL_MOCK_CORS,
+// journal, persistence and Host names (qa.go) GAMEBALL_MOCK_ADMIN_KEY, GAMEBALL_MOCK_CORS,
 // GAMEBALL_MOCK_JOURNAL, GAMEBALL_MOCK_STATE, GAMEBALL_MOCK_STATE_DEBOUNCE,
-// GAMEBALL_MOCK_FIXTURES.
+// GAMEBALL_MOCK_FIXTURES, GAMEBALL_MOCK_ALLOWED_HOSTS.
 package main
 
 import (
@@ -23,6 +24,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -49,10 +51,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", env("GAMEBALL_MOCK_ADDR", DefaultAddr), "listen address (env GAMEBALL_MOCK_ADDR)")
 	configPath := fs.String("config", env("GAMEBALL_MOCK_CONFIG", ""), "program and accounts YAML; empty for the embedded default (env GAMEBALL_MOCK_CONFIG)")
 	logLevel := fs.String("log", env("GAMEBALL_MOCK_LOG", "info"), "log level: debug (a line per request), info, warn, error (env GAMEBALL_MOCK_LOG)")
+	showVersion := fs.Bool("version", false, "print the version and commit, and exit")
 	var qa qaFlags
 	qa.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *showVersion {
+		info, _ := debug.ReadBuildInfo()
+		fmt.Fprintln(stdout, versionLine(version, info))
+		return nil
 	}
 
 	var level slog.Level
@@ -77,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	defer engine.Close()
 
-	opts, err := qa.options(logger, cfg)
+	opts, err := qa.options(logger, cfg, *addr)
 	if err != nil {
 		return err
 	}

@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,7 +30,7 @@ import (
 // buildMock builds gameball-mock into a temporary directory, with the race
 // detector when the tests run with it (the test build's packages are then
 // reused).
-func buildMock(t *testing.T) string {
+func buildMock(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "gameball-mock")
 	args := []string{"build", "-o", bin}
@@ -56,7 +58,7 @@ type mockProcess struct {
 
 // startMock runs bin with args on a free loopback port and waits for its
 // banner; the process is killed when the test ends, if still running.
-func startMock(t *testing.T, bin string, args ...string) *mockProcess {
+func startMock(t testing.TB, bin string, args ...string) *mockProcess {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
 	p := &mockProcess{cmd: cmd, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
@@ -168,7 +170,7 @@ func writer(ctx context.Context, url string, worker int, acked *atomic.Int64) {
 			res, err := gb.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{CustomerId: fmt.Sprintf("w%d_%d", worker, i%50), TransactionId: id, TransactionTime: when, Amount: 12.5})
 			ok = err == nil && res.StatusCode() == 200
 		case 2:
-			res, err := gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{CustomerId: fmt.Sprintf("fixture_%04d", i%300), TransactionId: id, TransactionTime: when, Points: 3, Username: "qa", Reason: "kill test"})
+			res, err := gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{CustomerId: fmt.Sprintf("fixture_%04d", i%300), TransactionId: id, TransactionTime: new(when), Points: new(3), Username: "qa", Reason: "kill test"})
 			ok = err == nil && res.StatusCode() == 200
 		case 3:
 			items := make([]client.BalanceAdjustmentItem, 10)
@@ -196,6 +198,56 @@ func TestStateFileProcess(t *testing.T) {
 	bin := buildMock(t)
 	t.Run("SIGKILL", func(t *testing.T) { testSIGKILL(t, bin) })
 	t.Run("SIGTERM", func(t *testing.T) { testSIGTERM(t, bin) })
+	t.Run("failed saves", func(t *testing.T) { testFailedSaves(t, bin) })
+}
+
+// testFailedSaves: when the state file can no longer be saved (its
+// directory is gone: root writes even into a read-only one), readiness turns
+// false, and a SIGTERM whose last save fails exits non-zero, saying so.
+func testFailedSaves(t *testing.T, bin string) {
+	dir := filepath.Join(t.TempDir(), "state")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := startMock(t, bin, "-state", filepath.Join(dir, "state.json"), "-state-debounce", "1ms")
+	ctl, err := control.NewClientWithResponses(p.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := ctl.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	var acked atomic.Int64
+	wctx, stop := context.WithCancel(ctx)
+	go writer(wctx, p.url, 0, &acked)
+	for {
+		res, err := ctl.GetReadinessWithResponse(ctx)
+		if err != nil {
+			t.Fatalf("readiness stayed true with saves failing: %v\n%s", err, p.stderr)
+		}
+		if res.StatusCode() == http.StatusServiceUnavailable {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err = <-p.done
+	p.done <- err
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() == 0 || !strings.Contains(p.stderr.String(), "saving the state") {
+		t.Fatalf("a last save that failed ended with %v\n%s", err, p.stderr)
+	}
+	if n := strings.Count(p.stderr.String(), "saving the state failed"); n != 1 {
+		t.Errorf("the failing saves were logged %d times, want once\n%s", n, p.stderr)
+	}
 }
 
 // testSIGKILL kills gameball-mock with SIGKILL, many times, in the middle
@@ -330,3 +382,58 @@ func testSIGTERM(t *testing.T, bin string) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// BenchmarkKillLoss measures what a SIGKILL loses with the default
+// debounce: one sequential writer of cashback calls, killed at a random
+// moment; per kill, how long before it the oldest acknowledged write that
+// the state file lacks was acknowledged (0 when none is missing). Reported
+// as the median and the largest of b.N kills (go test -run '^$' -bench
+// KillLoss -benchtime 20x ./mockserver/cmd/gameball-mock).
+func BenchmarkKillLoss(b *testing.B) {
+	bin := buildMock(b)
+	cfg := loyalty.DefaultConfig().Accounts[0]
+	var windows []time.Duration
+	for i := 0; b.Loop(); i++ {
+		state := filepath.Join(b.TempDir(), "state.json")
+		p := startMock(b, bin, "-state", state, "-journal", "0")
+		hc := &http.Client{Timeout: 5 * time.Second}
+		gb, _ := client.NewClientWithResponses(p.url, client.WithHTTPClient(hc), client.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+			r.Header.Set("apikey", cfg.APIKey)
+			r.Header.Set("secretkey", cfg.SecretKey)
+			return nil
+		}))
+		when := gbtime.New(time.Now().Add(-time.Hour).UTC().Truncate(time.Second))
+		acked := map[int64]time.Time{} // gameballTransactionId: when acknowledged
+		killAt := time.Now().Add(time.Duration(500+rand.IntN(1500)) * time.Millisecond)
+		for n := 0; time.Now().Before(killAt); n++ {
+			res, err := gb.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{CustomerId: fmt.Sprintf("k_%d", n%20), TransactionId: fmt.Sprintf("K-%d-%d", i, n), TransactionTime: when, Amount: 10})
+			if err == nil && res.JSON200 != nil && res.JSON200.GameballTransactionId != nil {
+				acked[int64(*res.JSON200.GameballTransactionId)] = time.Now()
+			}
+		}
+		killed := time.Now()
+		_ = p.cmd.Process.Signal(syscall.SIGKILL)
+		err := <-p.done
+		p.done <- err
+		data, err := os.ReadFile(state)
+		if err != nil {
+			b.Fatal(err)
+		}
+		st, err := mockserver.DecodeState(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		saved := st.Accounts[0].LastGameballTransactionID
+		if len(acked) == 0 {
+			b.Fatalf("no write was acknowledged\n%s", p.stderr)
+		}
+		window := time.Duration(0)
+		if first, ok := acked[saved+1]; ok {
+			window = killed.Sub(first)
+		}
+		windows = append(windows, window)
+	}
+	slices.Sort(windows)
+	b.ReportMetric(float64(windows[len(windows)/2].Milliseconds()), "ms-lost-median")
+	b.ReportMetric(float64(windows[len(windows)-1].Milliseconds()), "ms-lost-max")
+}

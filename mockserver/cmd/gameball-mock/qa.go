@@ -25,6 +25,7 @@ type qaFlags struct {
 	state    string
 	debounce string
 	fixtures string
+	hosts    string
 }
 
 func (q *qaFlags) register(fs *flag.FlagSet) {
@@ -38,13 +39,20 @@ func (q *qaFlags) register(fs *flag.FlagSet) {
 		"file to load the state from at start and save it to after changes and at exit; created when missing (env GAMEBALL_MOCK_STATE)")
 	fs.StringVar(&q.debounce, "state-debounce", env("GAMEBALL_MOCK_STATE_DEBOUNCE", mockserver.DefaultStateDebounce.String()),
 		"how long changes gather before the state file is saved (env GAMEBALL_MOCK_STATE_DEBOUNCE)")
+	fs.StringVar(&q.hosts, "allowed-hosts", env("GAMEBALL_MOCK_ALLOWED_HOSTS", ""),
+		"comma-separated Host names answered besides localhost, 127.0.0.1 and [::1] when listening on loopback (DNS rebinding guard), such as mock.test or host.docker.internal (env GAMEBALL_MOCK_ALLOWED_HOSTS)")
 	fs.StringVar(&q.fixtures, "fixtures", env("GAMEBALL_MOCK_FIXTURES", ""),
 		"JSON fixtures (the body of POST /_mock/seed) to seed at start, unless -state loaded a saved state (env GAMEBALL_MOCK_FIXTURES)")
 }
 
-// options are the server options the flags ask for.
-func (q *qaFlags) options(logger *slog.Logger, cfg loyalty.Config) (mockserver.Options, error) {
-	opts := mockserver.Options{Logger: logger, AdminKey: q.adminKey}
+// options are the server options the flags ask for, listening on addr.
+func (q *qaFlags) options(logger *slog.Logger, cfg loyalty.Config, addr string) (mockserver.Options, error) {
+	opts := mockserver.Options{Logger: logger, AdminKey: q.adminKey, LoopbackHosts: loopbackAddr(addr)}
+	for _, h := range strings.Split(q.hosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			opts.AllowedHosts = append(opts.AllowedHosts, h)
+		}
+	}
 	for _, a := range cfg.Accounts {
 		opts.Secrets = append(opts.Secrets, a.SecretKey)
 	}
@@ -68,6 +76,22 @@ func (q *qaFlags) options(logger *slog.Logger, cfg loyalty.Config) (mockserver.O
 		opts.JournalSize = -1
 	}
 	return opts, nil
+}
+
+// loopbackAddr reports whether a listen address (-addr) is on loopback
+// only: then a page elsewhere can reach the mock only by DNS rebinding, and
+// the mock answers only loopback Host names. An address on every interface
+// (:8741) is not.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // setUp loads the state file (or seeds the fixtures) before the server takes
@@ -129,7 +153,27 @@ func (q *qaFlags) printBanner(w io.Writer, addr net.Addr, logger *slog.Logger) {
 	if q.state != "" {
 		fmt.Fprintf(w, "state file: %s\n", q.state)
 	}
+	if loopbackAddr(addr.String()) {
+		names := "localhost, 127.0.0.1, [::1]"
+		if q.hosts != "" {
+			names += ", " + q.hosts
+		}
+		fmt.Fprintf(w, "answers Host names: %s (against DNS rebinding; add names with -allowed-hosts)\n", names)
+	}
 	if tcp, ok := addr.(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && q.adminKey == "" {
 		logger.Warn("the control API is open to the network: set an admin key (GAMEBALL_MOCK_ADMIN_KEY) or listen on 127.0.0.1", "addr", addr.String())
 	}
+	if anyOrigin(q.cors) && q.adminKey == "" {
+		logger.Warn("-cors '*' without an admin key: any web page can read and change the mock's state; set an admin key (GAMEBALL_MOCK_ADMIN_KEY) or list the origins", "cors", q.cors)
+	}
+}
+
+// anyOrigin reports whether a -cors value allows every origin.
+func anyOrigin(cors string) bool {
+	for _, origin := range strings.Split(cors, ",") {
+		if strings.TrimSpace(origin) == "*" {
+			return true
+		}
+	}
+	return false
 }

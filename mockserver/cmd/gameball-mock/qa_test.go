@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gbkit/gameball-go/loyalty"
 )
 
 // TestRunRefuses checks that gameball-mock refuses to start, with a message
@@ -76,5 +79,56 @@ func TestRunRefuses(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStartWarnings: the banner says which Host names a loopback mock
+// answers, and the log warns when any page may call an open control API.
+func TestStartWarnings(t *testing.T) {
+	loopback := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8741}
+	everywhere := &net.TCPAddr{IP: net.IPv4zero, Port: 8741}
+	tests := []struct {
+		name   string
+		flags  qaFlags
+		addr   net.Addr
+		warns  string // in the log; empty: no warning
+		banner string // in the banner
+	}{
+		{"local origins, loopback", qaFlags{cors: "local"}, loopback, "", "answers Host names: localhost, 127.0.0.1, [::1] "},
+		{"any origin, no admin key", qaFlags{cors: "*"}, loopback, "-cors '*' without an admin key", ""},
+		{"any origin among others, no admin key", qaFlags{cors: "http://a.test, *"}, loopback, "-cors '*' without an admin key", ""},
+		{"any origin, an admin key", qaFlags{cors: "*", adminKey: "k-123456"}, loopback, "", ""},
+		{"allowed hosts", qaFlags{cors: "local", hosts: "mock.test"}, loopback, "", "[::1], mock.test "},
+		{"every interface, no admin key", qaFlags{cors: "local"}, everywhere, "open to the network", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var banner, log bytes.Buffer
+			tt.flags.printBanner(&banner, tt.addr, slog.New(slog.NewTextHandler(&log, nil)))
+			if (tt.warns == "") != (log.Len() == 0) || !strings.Contains(log.String(), tt.warns) {
+				t.Errorf("log %q, want a warning saying %q", log.String(), tt.warns)
+			}
+			if !strings.Contains(banner.String(), tt.banner) {
+				t.Errorf("banner %q lacks %q", banner.String(), tt.banner)
+			}
+		})
+	}
+}
+
+// TestLoopbackHostsFollowTheAddress: the Host guard is on exactly when the
+// mock listens on loopback only.
+func TestLoopbackHostsFollowTheAddress(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:8741": true, "localhost:0": true, "[::1]:8741": true, "127.0.0.2:1": true,
+		":8741": false, "0.0.0.0:8741": false, "[::]:8741": false, "192.168.1.4:8741": false,
+	} {
+		q := qaFlags{cors: "local", journal: "10", hosts: " mock.test , "}
+		opts, err := q.options(slog.New(slog.DiscardHandler), loyalty.DefaultConfig(), addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if opts.LoopbackHosts != want || len(opts.AllowedHosts) != 1 || opts.AllowedHosts[0] != "mock.test" {
+			t.Errorf("-addr %s: LoopbackHosts %v, AllowedHosts %q; want %v, [mock.test]", addr, opts.LoopbackHosts, opts.AllowedHosts, want)
+		}
 	}
 }

@@ -1,0 +1,175 @@
+package mockserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"math/big"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gbkit/gameball-go/internal/errcode"
+	"github.com/gbkit/gameball-go/mockserver/api"
+)
+
+// checkBody runs after the validator, on both APIs, for what it lets pass:
+// kin-openapi decodes only the first JSON value of a body and replaces
+// invalid UTF-8 with U+FFFD, and the generated handlers decode
+// schema-integers into Go ints, which refuse 10.0 and 1e1. A JSON body must
+// be one value of valid UTF-8 (400/3016), and its integral numbers are
+// rewritten as integers, as JSON Schema counts them.
+func checkBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody || !isJSON(r.Header.Get("Content-Type")) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			// The validator read it whole before; a failure now is the limit.
+			writeError(w, r, validationError(r, err))
+			return
+		}
+		if len(body) > 0 {
+			if !utf8.Valid(body) {
+				writeError(w, r, newError(errcode.InvalidPayload, "request body is not valid JSON: it is not UTF-8"))
+				return
+			}
+			if !json.Valid(body) {
+				writeError(w, r, newError(errcode.InvalidPayload, "request body is not valid JSON: there is more after its first value"))
+				return
+			}
+			body = integralNumbers(body)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isJSON(contentType string) bool {
+	media, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (media == "application/json" || strings.HasSuffix(media, "+json"))
+}
+
+// integralNumbers rewrites the numbers of a valid JSON text that have a
+// fraction or an exponent but an integral value within int64 (10.0, 1e1,
+// -0.0) as integers (10, 10, 0); everything else stays byte for byte. One
+// pass over the bytes, skipping strings: json.Decoder.Token would find the
+// numbers too, at several times the cost on every body with a decimal.
+func integralNumbers(body []byte) []byte {
+	var out []byte
+	copied := 0
+	inString, escaped := false, false
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '-' || '0' <= c && c <= '9':
+			end := i + 1
+			for end < len(body) && strings.IndexByte("+-0123456789.eE", body[end]) >= 0 {
+				end++
+			}
+			if integer, ok := integral(body[i:end]); ok {
+				out = append(append(out, body[copied:i]...), integer...)
+				copied = end
+			}
+			i = end - 1
+		}
+	}
+	if out == nil {
+		return body
+	}
+	return append(out, body[copied:]...)
+}
+
+// integral is the integer a JSON number literal with a fraction or an
+// exponent stands for, when it is one within int64; computed exactly.
+func integral(lit []byte) (string, bool) {
+	exp := bytes.IndexAny(lit, "eE")
+	if exp < 0 {
+		whole, frac, ok := bytes.Cut(lit, []byte("."))
+		if !ok || len(bytes.TrimRight(frac, "0")) > 0 {
+			return "", false // an integer already, or a true fraction
+		}
+		n, err := strconv.ParseInt(string(whole), 10, 64)
+		if err != nil {
+			return "", false
+		}
+		return strconv.FormatInt(n, 10), true
+	}
+	// An exponent beyond any int64 would make big.Rat build a huge number.
+	if e, err := strconv.Atoi(string(lit[exp+1:])); err != nil || e > 40 || e < -40 {
+		return "", false
+	}
+	var r big.Rat
+	if _, ok := r.SetString(string(lit)); !ok || !r.IsInt() || !r.Num().IsInt64() {
+		return "", false
+	}
+	return r.Num().String(), true
+}
+
+// decodeError is the answer when a generated handler cannot decode a body
+// the validator passed: a value that does not fit its field (an integer
+// beyond int64, say) is 422/3003, anything else 400/3016, in the API's
+// terms rather than Go's.
+func decodeError(err error) *apiError {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		where := typeErr.Field
+		if where == "" {
+			where = "request body"
+		}
+		return newError(errcode.InvalidValue, "%s: %s is out of range or of the wrong kind", where, typeErr.Value)
+	}
+	var syntaxErr *json.SyntaxError
+	if errors.As(err, &syntaxErr) {
+		return newError(errcode.InvalidPayload, "request body is not valid JSON at byte %d", syntaxErr.Offset)
+	}
+	return newError(errcode.InvalidPayload, "request body could not be decoded")
+}
+
+// readableID reports whether a customerId can be read back at its GET path
+// (/customers/{customerId}/balance, the control API's customer): escaped,
+// a / in it comes back as one, and a path with an empty, . or .. segment
+// names no operation (net/http and the validator clean paths first).
+func readableID(id string) bool {
+	for seg := range strings.SplitSeq(id, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
+}
+
+func unreadableIDError(id string) *apiError {
+	return newError(errcode.InvalidValue, "customerId %q cannot be used: it could not be read back at its path (no empty, . or .. between slashes)", truncate(id, 100))
+}
+
+// refuseUnreadableIDs refuses, before any change, a write naming a
+// customerId that readableID refuses: it could be stored, never read.
+func refuseUnreadableIDs(next api.StrictHandlerFunc, _ string) api.StrictHandlerFunc {
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
+		for _, id := range customerIDs(request) {
+			if !readableID(id) {
+				return nil, unreadableIDError(id)
+			}
+		}
+		return next(ctx, w, r, request)
+	}
+}
