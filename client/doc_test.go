@@ -18,6 +18,8 @@ var undocumentedGenerated = []string{
 	"AddManualTransactionResponse", "AdjustBalanceBatchResponse", "CalculatePaymentCashbackResponse",
 	"GetBatchStatusResponse", "GetCustomerBalanceResponse", "RewardCashbackBatchResponse",
 	"RewardCashbackResponse", "StopBatchResponse",
+	"RefundTransactionResponse", "RedeemPointsResponse", "HoldPointsResponse", "GetHoldResponse",
+	"ReleaseHoldResponse", "ActivateTransactionResponse", "ListTransactionsResponse",
 }
 
 // TestExportedNamesDocumented: every exported name of client and

@@ -7,7 +7,9 @@ import (
 
 // TestOperationsTable checks the generated table against what the issue and
 // Gameball's documents say: every operation is replayable but the balance
-// adjustment batch, whose items carry no ids; and requests find their row.
+// adjustment batch, whose items carry no ids, a hold (a second one would
+// reserve points twice) and a release (a second one is refused, 9006); and
+// requests find their row.
 func TestOperationsTable(t *testing.T) {
 	cases := []struct {
 		method, path string
@@ -22,6 +24,13 @@ func TestOperationsTable(t *testing.T) {
 		{http.MethodGet, "/api/v4.0/integrations/batches/4821/status", "getBatchStatus", true},
 		{http.MethodPost, "/api/v4.0/integrations/batches/4821/stop", "stopBatch", true},
 		{http.MethodGet, "/api/v4.0/integrations/customers/cust%2F1/balance", "getCustomerBalance", true},
+		{http.MethodPost, "/api/v4.0/integrations/transactions/refund", "refundTransaction", true},
+		{http.MethodPost, "/api/v4.0/integrations/transactions/redeem", "redeemPoints", true},
+		{http.MethodPost, "/api/v4.0/integrations/transactions/hold", "holdPoints", false},
+		{http.MethodGet, "/api/v4.0/integrations/transactions/hold/h-1", "getHold", true},
+		{http.MethodDelete, "/api/v4.0/integrations/transactions/hold/h-1", "releaseHold", false},
+		{http.MethodPut, "/api/v4.0/integrations/transactions/ORDER-1/activate", "activateTransaction", true},
+		{http.MethodGet, "/api/v4.0/integrations/transactions", "listTransactions", true},
 	}
 	if len(operations) != len(cases) {
 		t.Fatalf("the table has %d operations; this test knows %d", len(operations), len(cases))

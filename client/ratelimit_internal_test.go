@@ -17,6 +17,13 @@ func TestBucketOf(t *testing.T) {
 		"calculatePaymentCashback": "others",
 		"getBatchStatus":           "others",
 		"stopBatch":                "others",
+		"refundTransaction":        "transactions",
+		"redeemPoints":             "transactions",
+		"holdPoints":               "transactions",
+		"getHold":                  "transactions",
+		"releaseHold":              "transactions",
+		"activateTransaction":      "transactions",
+		"listTransactions":         "transactions",
 	}
 	for _, op := range operations {
 		w, ok := want[op.ID]

@@ -24,6 +24,9 @@ var requestBodies = map[string]func() any{
 	"calculatePaymentCashback": func() any { return new(client.CalculatePaymentCashbackJSONRequestBody) },
 	"adjustBalanceBatch":       func() any { return new(client.AdjustBalanceBatchJSONRequestBody) },
 	"addManualTransaction":     func() any { return new(client.AddManualTransactionJSONRequestBody) },
+	"refundTransaction":        func() any { return new(client.RefundTransactionJSONRequestBody) },
+	"redeemPoints":             func() any { return new(client.RedeemPointsJSONRequestBody) },
+	"holdPoints":               func() any { return new(client.HoldPointsJSONRequestBody) },
 }
 
 // responseParsers are the generated client's response decoders, per operation.
@@ -36,6 +39,13 @@ var responseParsers = map[string]func(*http.Response) (any, error){
 	"getBatchStatus":           func(r *http.Response) (any, error) { return client.ParseGetBatchStatusResponse(r) },
 	"stopBatch":                func(r *http.Response) (any, error) { return client.ParseStopBatchResponse(r) },
 	"getCustomerBalance":       func(r *http.Response) (any, error) { return client.ParseGetCustomerBalanceResponse(r) },
+	"refundTransaction":        func(r *http.Response) (any, error) { return client.ParseRefundTransactionResponse(r) },
+	"redeemPoints":             func(r *http.Response) (any, error) { return client.ParseRedeemPointsResponse(r) },
+	"holdPoints":               func(r *http.Response) (any, error) { return client.ParseHoldPointsResponse(r) },
+	"getHold":                  func(r *http.Response) (any, error) { return client.ParseGetHoldResponse(r) },
+	"releaseHold":              func(r *http.Response) (any, error) { return client.ParseReleaseHoldResponse(r) },
+	"activateTransaction":      func(r *http.Response) (any, error) { return client.ParseActivateTransactionResponse(r) },
+	"listTransactions":         func(r *http.Response) (any, error) { return client.ParseListTransactionsResponse(r) },
 }
 
 // Example is one example of the spec: where it is, its schema and its value.

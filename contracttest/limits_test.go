@@ -34,44 +34,9 @@ func TestBodyTooLarge(t *testing.T) {
 	// Valid JSON, so only its size is wrong.
 	huge := []byte(`{"customerId":"` + string(bytes.Repeat([]byte("x"), mockserver.DefaultMaxBodyBytes)) + `"}`)
 	ctx := contracttest.DeliberatelyInvalid(context.Background())
-	sends := map[string]func() (interface {
-		StatusCode() int
-		GetBody() []byte
-	}, error){
-		"rewardCashback": func() (interface {
-			StatusCode() int
-			GetBody() []byte
-		}, error) {
-			return c.RewardCashbackWithBodyWithResponse(ctx, "application/json", bytes.NewReader(huge))
-		},
-		"rewardCashbackBatch": func() (interface {
-			StatusCode() int
-			GetBody() []byte
-		}, error) {
-			return c.RewardCashbackBatchWithBodyWithResponse(ctx, "application/json", bytes.NewReader(huge))
-		},
-		"calculatePaymentCashback": func() (interface {
-			StatusCode() int
-			GetBody() []byte
-		}, error) {
-			return c.CalculatePaymentCashbackWithBodyWithResponse(ctx, "application/json", bytes.NewReader(huge))
-		},
-		"adjustBalanceBatch": func() (interface {
-			StatusCode() int
-			GetBody() []byte
-		}, error) {
-			return c.AdjustBalanceBatchWithBodyWithResponse(ctx, "application/json", bytes.NewReader(huge))
-		},
-		"addManualTransaction": func() (interface {
-			StatusCode() int
-			GetBody() []byte
-		}, error) {
-			return c.AddManualTransactionWithBodyWithResponse(ctx, "application/json", bytes.NewReader(huge))
-		},
-	}
-	for op, send := range sends {
+	for _, op := range contracttest.BodyOperations() {
 		t.Run(op, func(t *testing.T) {
-			res, err := send()
+			res, err := contracttest.SendBody(ctx, c, op, "application/json", bytes.NewReader(huge))
 			if err != nil {
 				t.Fatal(err)
 			}

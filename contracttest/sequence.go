@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -30,14 +31,15 @@ type Target struct {
 	V41 bool
 }
 
-// response is what every generated response type offers.
-type response interface {
+// Response is what every generated response type offers: the status and
+// the body as received.
+type Response interface {
 	StatusCode() int
 	GetBody() []byte
 }
 
 // call sends one valid request of an operation with the given key headers.
-type call func(ctx context.Context, raw client.ClientWithResponsesInterface) (response, error)
+type call func(ctx context.Context, raw client.ClientWithResponsesInterface) (Response, error)
 
 // Run exercises every operation of the spec against target through the
 // generated client and a validating Transport, and returns the Transport so
@@ -79,6 +81,7 @@ func Run(t *testing.T, target Target) *Transport {
 	t.Run("AddManualTransaction", s.addManualTransaction)
 	t.Run("RewardCashbackBatch", s.rewardCashbackBatch)
 	t.Run("AdjustBalanceBatch", s.adjustBalanceBatch)
+	t.Run("Lifecycle", s.lifecycle)
 	return tr
 }
 
@@ -121,38 +124,63 @@ func (s *sequence) calls() map[string]call { return validCalls(s.id) }
 func validCalls(id func(string) string) map[string]call {
 	now := gbtime.New(time.Now().UTC().Add(-time.Minute))
 	return map[string]call{
-		"rewardCashback": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+		"rewardCashback": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
 			return c.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{
 				CustomerId: id("keys"), TransactionId: id("keys-cb"), TransactionTime: now, Amount: 10,
 			})
 		},
-		"rewardCashbackBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+		"rewardCashbackBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
 			return c.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
 				{CustomerId: id("keys"), TransactionId: id("keys-bcb"), TransactionTime: now, Amount: 10},
 			}})
 		},
-		"calculatePaymentCashback": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+		"calculatePaymentCashback": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
 			return c.CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{TotalPaid: ptr(100.0)})
 		},
-		"adjustBalanceBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+		"adjustBalanceBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
 			return c.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &[]client.BalanceAdjustmentItem{
 				{CustomerId: id("keys"), Amount: 5},
 			}})
 		},
-		"addManualTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+		"addManualTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
 			return c.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
 				CustomerId: id("keys"), TransactionId: id("keys-mt"), TransactionTime: &now,
 				Username: "contracttest", Reason: "contract test", Points: new(5),
 			})
 		},
-		"getBatchStatus": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+		"getBatchStatus": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
 			return c.GetBatchStatusWithResponse(ctx, "1")
 		},
-		"stopBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+		"stopBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
 			return c.StopBatchWithResponse(ctx, "1")
 		},
-		"getCustomerBalance": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
+		"getCustomerBalance": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
 			return c.GetCustomerBalanceWithResponse(ctx, id("keys"), nil)
+		},
+		"refundTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+			return c.RefundTransactionWithResponse(ctx, client.RefundRequest{
+				CustomerId: id("keys"), RefundTransactionId: id("keys-rf"), ReverseTransactionId: id("keys-cb"), TransactionTime: now,
+			})
+		},
+		"redeemPoints": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+			return c.RedeemPointsWithResponse(ctx, client.RedeemRequest{
+				CustomerId: id("keys"), TransactionId: id("keys-rd"), TransactionTime: now, Points: new(1),
+			})
+		},
+		"holdPoints": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+			return c.HoldPointsWithResponse(ctx, client.HoldRequest{CustomerId: id("keys"), TransactionTime: now, PointsToHold: new(1)})
+		},
+		"getHold": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+			return c.GetHoldWithResponse(ctx, id("keys-hold"))
+		},
+		"releaseHold": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+			return c.ReleaseHoldWithResponse(ctx, id("keys-hold"))
+		},
+		"activateTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+			return c.ActivateTransactionWithResponse(ctx, id("keys-cb"))
+		},
+		"listTransactions": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+			return c.ListTransactionsWithResponse(ctx, &client.ListTransactionsParams{Limit: new(5)})
 		},
 	}
 }
@@ -205,25 +233,49 @@ func (s *sequence) keys(t *testing.T) {
 	}
 }
 
-// bodyCall sends a raw body to an operation that takes one.
-type bodyCall func(ctx context.Context, c client.ClientWithResponsesInterface, contentType string, body io.Reader) (response, error)
+// BodyOperations lists the operations the sequence can send a raw body to:
+// every operation of the spec that takes one.
+func BodyOperations() []string {
+	return slices.Sorted(maps.Keys(bodyCalls()))
+}
 
-func (s *sequence) bodyCalls() map[string]bodyCall {
+// SendBody sends body, as it is, to an operation that takes one.
+func SendBody(ctx context.Context, c client.ClientWithResponsesInterface, operationID, contentType string, body io.Reader) (Response, error) {
+	send := bodyCalls()[operationID]
+	if send == nil {
+		return nil, fmt.Errorf("contracttest: no body call known for operation %q", operationID)
+	}
+	return send(ctx, c, contentType, body)
+}
+
+// bodyCall sends a raw body to an operation that takes one.
+type bodyCall func(ctx context.Context, c client.ClientWithResponsesInterface, contentType string, body io.Reader) (Response, error)
+
+func bodyCalls() map[string]bodyCall {
 	return map[string]bodyCall{
-		"rewardCashback": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (response, error) {
+		"rewardCashback": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
 			return c.RewardCashbackWithBodyWithResponse(ctx, ct, b)
 		},
-		"rewardCashbackBatch": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (response, error) {
+		"rewardCashbackBatch": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
 			return c.RewardCashbackBatchWithBodyWithResponse(ctx, ct, b)
 		},
-		"calculatePaymentCashback": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (response, error) {
+		"calculatePaymentCashback": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
 			return c.CalculatePaymentCashbackWithBodyWithResponse(ctx, ct, b)
 		},
-		"adjustBalanceBatch": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (response, error) {
+		"adjustBalanceBatch": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
 			return c.AdjustBalanceBatchWithBodyWithResponse(ctx, ct, b)
 		},
-		"addManualTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (response, error) {
+		"addManualTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
 			return c.AddManualTransactionWithBodyWithResponse(ctx, ct, b)
+		},
+		"refundTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
+			return c.RefundTransactionWithBodyWithResponse(ctx, ct, b)
+		},
+		"redeemPoints": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
+			return c.RedeemPointsWithBodyWithResponse(ctx, ct, b)
+		},
+		"holdPoints": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
+			return c.HoldPointsWithBodyWithResponse(ctx, ct, b)
 		},
 	}
 }
@@ -236,6 +288,9 @@ func (s *sequence) invalidBodies(t *testing.T) {
 		"rewardCashbackBatch":  `{"body":[{"transactionId":"t","transactionTime":"2024-10-11T10:48:56Z","amount":1}]}`,
 		"adjustBalanceBatch":   `{"body":[{"amount":1}]}`,
 		"addManualTransaction": `{"customerId":"c","transactionId":"t","transactionTime":"2024-10-11T10:48:56Z","username":"u","points":1}`,
+		"refundTransaction":    `{"customerId":"c","refundTransactionId":"r","transactionTime":"2024-10-11T10:48:56Z"}`,
+		"redeemPoints":         `{"customerId":"c","transactionTime":"2024-10-11T10:48:56Z","points":1}`,
+		"holdPoints":           `{"customerId":"c","pointsToHold":1}`,
 	}
 	wrongType := map[string]string{
 		"rewardCashback":           `{"customerId":"c","transactionId":"t","transactionTime":"2024-10-11T10:48:56Z","amount":"ten"}`,
@@ -243,11 +298,14 @@ func (s *sequence) invalidBodies(t *testing.T) {
 		"calculatePaymentCashback": `{"totalPaid":"100"}`,
 		"adjustBalanceBatch":       `{"body":{"customerId":"c","amount":1}}`,
 		"addManualTransaction":     `{"customerId":"c","transactionId":"t","transactionTime":"yesterday","username":"u","reason":"r","points":1}`,
+		"refundTransaction":        `{"customerId":"c","refundTransactionId":"r","reverseTransactionId":"o","transactionTime":"2024-10-11T10:48:56Z","refundAmount":"all"}`,
+		"redeemPoints":             `{"customerId":"c","transactionId":"t","transactionTime":"2024-10-11T10:48:56Z","points":1.5}`,
+		"holdPoints":               `{"customerId":"c","transactionTime":"2024-10-11T10:48:56Z","pointsToHold":"ten"}`,
 	}
 	c := s.keyed(t, s.target.APIKey, s.target.SecretKey)
 	ctx := DeliberatelyInvalid(context.Background())
 	for _, op := range specOperations(t) {
-		send := s.bodyCalls()[op.id]
+		send := bodyCalls()[op.id]
 		if !op.hasBody {
 			continue
 		}
@@ -487,7 +545,7 @@ func (s *sequence) waitForBatch(t *testing.T, jobID float64) client.BatchStatus 
 func formatJobID(id float64) string { return fmt.Sprintf("%.0f", id) }
 
 // expectOK fails the test unless res is a 200; it returns the body for messages.
-func expectOK(t *testing.T, res response, err error) []byte {
+func expectOK(t *testing.T, res Response, err error) []byte {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -499,7 +557,7 @@ func expectOK(t *testing.T, res response, err error) []byte {
 }
 
 // expectError checks that res is Gameball's error object with status and code.
-func expectError(t *testing.T, what string, res response, err error, status, code int) {
+func expectError(t *testing.T, what string, res Response, err error, status, code int) {
 	t.Helper()
 	if err != nil {
 		t.Errorf("%s: %v", what, err)

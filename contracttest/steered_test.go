@@ -28,6 +28,13 @@ var onlyOnRequest = map[string][]int{
 	"getBatchStatus":           {400, 422, 429, 500, 503},
 	"stopBatch":                {400, 422, 429, 500, 503},
 	"getCustomerBalance":       {400, 422, 429, 500, 503},
+	"refundTransaction":        {429, 500, 503},
+	"redeemPoints":             {429, 500, 503},
+	"holdPoints":               {404, 429, 500, 503},
+	"getHold":                  {400, 422, 429, 500, 503},
+	"releaseHold":              {400, 422, 429, 500, 503},
+	"activateTransaction":      {400, 422, 429, 500, 503},
+	"listTransactions":         {400, 429, 500, 503},
 }
 
 // wantCode is the Gameball code the mock gives with a status it was asked for.

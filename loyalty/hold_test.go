@@ -112,6 +112,7 @@ func TestHoldRefusals(t *testing.T) {
 		{"a redemption rule", Hold{CustomerID: "c1", Time: t0, RuleID: "r1"}, errcode.InvalidValue},
 		{"zero points", hold("c1", 0), errcode.InvalidValue},
 		{"negative amount", Hold{CustomerID: "c1", Time: t0, Amount: new(-1.0)}, errcode.InvalidValue},
+		{"an amount worth less than a point", Hold{CustomerID: "c1", Time: t0, Amount: new(1e-12)}, errcode.InvalidValue},
 		{"more than available", hold("c1", 101), errcode.InsufficientBalance},
 		{"unknown customer", hold("nobody", 1), errcode.InsufficientBalance},
 		{"no transactionTime", Hold{CustomerID: "c1", Points: new(int64(1))}, errcode.MissingArgument},
@@ -169,6 +170,7 @@ func TestRedeemRules(t *testing.T) {
 		{"nothing to redeem", Redemption{CustomerID: "c1", TransactionID: "X", Time: t0}, errcode.MissingArgument},
 		{"points and a hold", Redemption{CustomerID: "c1", TransactionID: "X", Time: t0, Points: new(int64(1)), HoldReference: "h"}, errcode.InvalidPayload},
 		{"zero points", Redemption{CustomerID: "c1", TransactionID: "X", Time: t0, Points: new(int64(0))}, errcode.InvalidValue},
+		{"an amount worth less than a point, by a new customer", Redemption{CustomerID: "new", TransactionID: "X", Time: t0, Amount: new(1e-12)}, errcode.InvalidValue},
 		{"unknown hold", Redemption{CustomerID: "c1", TransactionID: "X", Time: t0, HoldReference: "h"}, errcode.HoldNotFound},
 		{"no transactionId", Redemption{CustomerID: "c1", Time: t0, Points: new(int64(1))}, errcode.MissingArgument},
 	} {

@@ -125,10 +125,11 @@ func pointsFor(p *Program, pointsField string, points *int64, amountField string
 	if err := checkMoney(amountField, *amount); err != nil {
 		return 0, err
 	}
-	if *amount == 0 {
-		return 0, refuse(errcode.InvalidValue, "%s must be greater than 0", amountField)
+	n := int64(math.Ceil(*amount/p.PointValue - moneyEpsilon))
+	if n < 1 {
+		return 0, refuse(errcode.InvalidValue, "%s %v is worth less than a point (a point is worth %v)", amountField, *amount, p.PointValue)
 	}
-	return int64(math.Ceil(*amount/p.PointValue - moneyEpsilon)), nil
+	return n, nil
 }
 
 // exactlyOne refuses none of the fields given (3000) and more than one (3016).

@@ -13,6 +13,9 @@ var benchBodies = map[string]string{
 	"addManualTransaction":     `{"customerId":"cust_abc","transactionId":"txn543211","transactionTime":"2024-10-11T15:54:10.944Z","username":"admin_user","reason":"Referral bonus","points":50}`,
 	"rewardCashbackBatch":      `{"body":[{"customerId":"c1","transactionId":"T1","transactionTime":"2024-10-11T10:48:56Z","amount":10},{"customerId":"c2","transactionId":"T2","transactionTime":"2024-10-11T10:48:56","amount":20}]}`,
 	"adjustBalanceBatch":       `{"body":[{"customerId":"c1","amount":10,"reason":"r"},{"customerId":"c2","amount":-5}]}`,
+	"refundTransaction":        `{"customerId":"cust_12345abc","refundTransactionId":"REFUND-98765","reverseTransactionId":"TXN987654321","transactionTime":"2024-10-13T17:11:00.249Z","refundAmount":15}`,
+	"redeemPoints":             `{"customerId":"cust_12345abc","transactionId":"txn98765","transactionTime":"2024-10-11T10:57:43.382Z","points":100,"reason":"Discount on order #12345"}`,
+	"holdPoints":               `{"customerId":"cust_12345abc","transactionTime":"2024-10-11T16:15:15.071Z","pointsToHold":50}`,
 }
 
 // benchResponses are realistic 200 bodies, one per operation.
@@ -25,11 +28,20 @@ var benchResponses = map[string]string{
 	"getBatchStatus":           `{"batchId":"4821","status":"completed","progress":100,"totalItems":2,"processedItems":2,"failedItems":1,"results":[{"index":0,"customerId":"c1","transactionId":"T1","gameballTransactionId":1,"points":10}],"errors":[{"index":1,"customerId":"c2","transactionId":"T2","code":9004,"type":"TransactionError","message":"transactionId already exists"}]}`,
 	"stopBatch":                `{"batchId":"4821","status":"failed","message":"stopped after 1 of 2 items"}`,
 	"getCustomerBalance":       `{"totalPointsBalance":1500,"totalPointsValue":75,"availablePointsBalance":1200,"availablePointsValue":60,"pendingPoints":300,"pendingPointsValue":15,"currency":"USD","pointsName":"Points","nextExpiringPointsAmount":100,"nextExpiringPointsValue":5,"nextExpiringPointsDate":"2024-12-01T00:00:00","totalEarnedPoints":2000}`,
+	"refundTransaction":        `{"gameballTransactionId":"11034735","refundTransactionId":"REFUND-98765","refundAmount":15,"refundEquivalentPoints":300}`,
+	"redeemPoints":             `{"customerId":"cust_12345abc","gameballTransactionId":"11034734","transactionId":"txn98765","redeemAmount":5,"redeemEquivalentPoints":100,"reason":"Discount on order #12345"}`,
+	"holdPoints":               `{"customerId":"cust_12345abc","holdAmount":2.5,"holdEquivalentPoints":50,"holdReference":"a2a199ad-86f3-45c4-8253-7aaee50e4798"}`,
+	"getHold":                  `{"customerId":"cust_12345abc","holdAmount":2.5,"holdEquivalentPoints":50,"state":"Active","dateToExpire":"2024-10-16T08:11:24Z"}`,
+	"releaseHold":              `{"success":true,"message":"Hold released successfully"}`,
+	"activateTransaction":      `{"pointsActivated":50,"gameballTransactionId":11035201,"clientTransactionId":"txn54321221"}`,
+	"listTransactions":         `{"transactions":[{"transactionId":"txn123456","gameballTransactionId":"11034736","type":"PaymentReward","direction":"+","customerId":"cust_12345abc","points":10,"amount":10,"transactionTime":"2024-10-13T17:11:00Z","status":"Active","pointsBalanceBefore":1154,"pointsBalanceAfter":1164}],"count":1,"hasMore":false}`,
 }
 
 var benchOrder = []string{
 	"rewardCashback", "calculatePaymentCashback", "addManualTransaction", "rewardCashbackBatch",
 	"adjustBalanceBatch", "getBatchStatus", "stopBatch", "getCustomerBalance",
+	"refundTransaction", "redeemPoints", "holdPoints", "getHold", "releaseHold", "activateTransaction",
+	"listTransactions",
 }
 
 // BenchmarkValidateRequest is request validation alone (openapi3filter, the

@@ -35,8 +35,9 @@ func TestBundleOperations(t *testing.T) {
 	}
 	slices.Sort(ids)
 	want := []string{
-		"addManualTransaction", "adjustBalanceBatch", "calculatePaymentCashback", "getBatchStatus",
-		"getCustomerBalance", "rewardCashback", "rewardCashbackBatch", "stopBatch",
+		"activateTransaction", "addManualTransaction", "adjustBalanceBatch", "calculatePaymentCashback",
+		"getBatchStatus", "getCustomerBalance", "getHold", "holdPoints", "listTransactions", "redeemPoints",
+		"refundTransaction", "releaseHold", "rewardCashback", "rewardCashbackBatch", "stopBatch",
 	}
 	if !slices.Equal(ids, want) {
 		t.Errorf("operationIds %v, want %v", ids, want)

@@ -38,7 +38,7 @@ import (
 // non-null types, "null" with enum, const or a composition (3.1 applies them
 // to null, kin-openapi's 3.0 nullable lets null through first), and the
 // keywords 3.1 treats as annotations that kin-openapi's 3.0 validator
-// enforces (default, readOnly, writeOnly). A 3.1 `nullable`, which validates
+// enforces (readOnly, writeOnly; a default is left out, see schema). A 3.1 `nullable`, which validates
 // nothing there, is left out. The equivalence
 // tests in package spec (equivalence_test.go) check the result on the spec's
 // examples and on drawn valid and broken requests and responses, and the
@@ -408,7 +408,10 @@ func (c *converter) schema(n *yaml.Node, at string) {
 		}
 		return
 	}
-	dropAnnotations(n, "description", "example", "examples", "$comment")
+	// A default only describes in 3.1; kin-openapi's 3.0 validator would
+	// fill it in. Gameball's published defaults are what the API does
+	// without the value, so the engine applies them itself.
+	dropAnnotations(n, "description", "example", "examples", "$comment", "default")
 
 	typ := get(n, "type")
 	nullable := false
@@ -468,7 +471,7 @@ func (c *converter) schema(n *yaml.Node, at string) {
 			"maxProperties", "minProperties", "required", "enum", "discriminator", "xml", "externalDocs",
 			"example", "deprecated":
 		case "nullable": // only the one set from a type list with null remains
-		case "default", "readOnly", "writeOnly":
+		case "readOnly", "writeOnly":
 			c.problem(at, "%s is an annotation in 3.1 that kin-openapi's 3.0 validator enforces", key)
 		default:
 			if !isExtension(key) {

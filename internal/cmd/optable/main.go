@@ -42,6 +42,12 @@ var replayRules = map[string]string{
 	// Stopping a job that has ended answers it unchanged, so a second stop
 	// is the first one's no-op.
 	"stopBatch": "rule: stopping a job twice leaves it as stopping it once does",
+	// A refund's body requires its own new refundTransactionId, which
+	// Gameball refuses to apply twice (9004), as a transactionId.
+	"refundTransaction": "rule: the body requires a refundTransactionId: Gameball refuses a replay with 9004",
+	// Activating activates what is pending; a second call finds nothing
+	// pending and answers 0 points.
+	"activateTransaction": "rule: activating twice activates once; the second call answers 0 points",
 }
 
 func main() {
