@@ -11,8 +11,10 @@ import (
 )
 
 // StateVersion is the version of State this engine writes and reads. Change
-// it whenever the meaning of a saved field changes.
-const StateVersion = 1
+// it whenever the meaning of a saved field changes. Version 2: a cashback
+// entry's amount is the paid amount (it was the points' value), which
+// refunds are measured against.
+const StateVersion = 2
 
 // State is every account's data, as plain JSON-serialisable values: what the
 // mock server saves to a file and loads back. The clock is not part of it.

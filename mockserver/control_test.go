@@ -405,12 +405,12 @@ func TestControlAPIRefusals(t *testing.T) {
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, "state version 99 is not supported"},
 		{"load a state naming an unknown account", func() (answer, error) {
-			res, err := m.ctl.PutStateWithResponse(ctx, control.MockState{Format: control.MockStateFormatV1, Version: 1, Accounts: []control.StateAccount{
+			res, err := m.ctl.PutStateWithResponse(ctx, control.MockState{Format: control.MockStateFormatV1, Version: 2, Accounts: []control.StateAccount{
 				{Name: "nope", Customers: []control.StateCustomer{}, Batches: []control.StateBatch{}}}})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, `account "nope" is not configured`},
 		{"load a state with an unknown field", func() (answer, error) {
-			res, err := m.ctl.PutStateWithBodyWithResponse(ctx, "application/json", strings.NewReader(`{"format":"gameball-mock-state","version":1,"accounts":[],"extra":1}`))
+			res, err := m.ctl.PutStateWithBodyWithResponse(ctx, "application/json", strings.NewReader(`{"format":"gameball-mock-state","version":2,"accounts":[],"extra":1}`))
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, "extra"},
 		{"an unknown control path", func() (answer, error) {

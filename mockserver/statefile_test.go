@@ -95,7 +95,7 @@ func TestStateFileSavesAndLoads(t *testing.T) {
 // TestStateFileRefusals checks that a file the server cannot use stops it
 // with a message that says why, and is left exactly as it was.
 func TestStateFileRefusals(t *testing.T) {
-	good := `{"format":"gameball-mock-state","version":1,"accounts":[]}`
+	good := `{"format":"gameball-mock-state","version":2,"accounts":[]}`
 	tests := []struct {
 		name string
 		data string
@@ -106,11 +106,11 @@ func TestStateFileRefusals(t *testing.T) {
 		{"cut short", good[:30], "it is not valid JSON"},
 		{"two objects", good + good, "more after the state object"},
 		{"another program's JSON", `{"users":[]}`, "unknown field"},
-		{"another format", `{"format":"other","version":1,"accounts":[]}`, `format is "other"`},
-		{"another version", `{"format":"gameball-mock-state","version":2,"accounts":[]}`, "state version 2 is not supported: this gameball-mock reads version 1"},
-		{"an unknown account", `{"format":"gameball-mock-state","version":1,"accounts":[{"name":"gone","lastGameballTransactionId":0,"lastBatchId":0,"customers":[],"batches":[]}]}`, `account "gone" is not configured`},
-		{"an inconsistent ledger", `{"format":"gameball-mock-state","version":1,"accounts":[{"name":"default","lastGameballTransactionId":0,"lastBatchId":0,"customers":[{"id":"c","ledger":[{"gameballTransactionId":5,"kind":"adjustment","points":1,"amount":1,"time":"2025-01-01T00:00:00Z","recordedAt":"2025-01-01T00:00:00Z","availableAt":"2025-01-01T00:00:00Z"}]}],"batches":[]}]}`, "above lastGameballTransactionId"},
-		{"a bad clock", `{"format":"gameball-mock-state","version":1,"clockOffset":"soon","accounts":[]}`, "clockOffset"},
+		{"another format", `{"format":"other","version":2,"accounts":[]}`, `format is "other"`},
+		{"another version", `{"format":"gameball-mock-state","version":1,"accounts":[]}`, "state version 1 is not supported: this gameball-mock reads version 2"},
+		{"an unknown account", `{"format":"gameball-mock-state","version":2,"accounts":[{"name":"gone","lastGameballTransactionId":0,"lastBatchId":0,"customers":[],"batches":[]}]}`, `account "gone" is not configured`},
+		{"an inconsistent ledger", `{"format":"gameball-mock-state","version":2,"accounts":[{"name":"default","lastGameballTransactionId":0,"lastBatchId":0,"customers":[{"id":"c","ledger":[{"gameballTransactionId":5,"kind":"adjustment","points":1,"amount":1,"time":"2025-01-01T00:00:00Z","recordedAt":"2025-01-01T00:00:00Z","availableAt":"2025-01-01T00:00:00Z"}]}],"batches":[]}]}`, "above lastGameballTransactionId"},
+		{"a bad clock", `{"format":"gameball-mock-state","version":2,"clockOffset":"soon","accounts":[]}`, "clockOffset"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

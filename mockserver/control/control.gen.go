@@ -82,11 +82,12 @@ func (e CustomerHoldState) Valid() bool {
 
 // Defines values for EntryKind.
 const (
-	EntryKindAdjustment EntryKind = "adjustment"
-	EntryKindCashback   EntryKind = "cashback"
-	EntryKindManual     EntryKind = "manual"
-	EntryKindRedemption EntryKind = "redemption"
-	EntryKindRefund     EntryKind = "refund"
+	EntryKindAdjustment       EntryKind = "adjustment"
+	EntryKindCashback         EntryKind = "cashback"
+	EntryKindCashbackRefund   EntryKind = "cashbackRefund"
+	EntryKindManual           EntryKind = "manual"
+	EntryKindRedemption       EntryKind = "redemption"
+	EntryKindRedemptionRefund EntryKind = "redemptionRefund"
 )
 
 // Valid indicates whether the value is a known member of the EntryKind enum.
@@ -96,11 +97,13 @@ func (e EntryKind) Valid() bool {
 		return true
 	case EntryKindCashback:
 		return true
+	case EntryKindCashbackRefund:
+		return true
 	case EntryKindManual:
 		return true
 	case EntryKindRedemption:
 		return true
-	case EntryKindRefund:
+	case EntryKindRedemptionRefund:
 		return true
 	default:
 		return false
@@ -454,33 +457,20 @@ type Latency struct {
 
 // LedgerEntry defines model for LedgerEntry.
 type LedgerEntry struct {
-	// Amount Money value of the points.
+	// Amount The money the entry is about: a cashback's paid amount, a redemption's redeemed value, the part of a refund's amount an entry of it covers; for manual transactions and adjustments the value of the points.
 	Amount float64 `json:"amount"`
 
 	// AvailableAt When the points count as available; later than the clock's time means pending.
 	AvailableAt time.Time `json:"availableAt"`
 	BatchId     *int64    `json:"batchId,omitempty"`
 
-	// Branch The branch's name, as given.
-	Branch *string `json:"branch,omitempty"`
-
 	// ExpiresAt When the points expire, set by a manual transaction's expiryAfter; absent means the program's pointsExpiry.
 	ExpiresAt             *time.Time `json:"expiresAt,omitempty"`
 	GameballTransactionId int64      `json:"gameballTransactionId"`
-
-	// HoldReference The hold a redemption used.
-	HoldReference *string   `json:"holdReference,omitempty"`
-	Kind          EntryKind `json:"kind"`
-
-	// Merchant The merchant's name, as given.
-	Merchant *string `json:"merchant,omitempty"`
-
-	// Paid The money refunds are measured against: a cashback's paid amount, a redemption's redeemed value; for a refund entry, the part of the refunded amount it covers.
-	Paid       *float64   `json:"paid,omitempty"`
-	Points     int64      `json:"points"`
-	Reason     *string    `json:"reason,omitempty"`
-	RecordedAt time.Time  `json:"recordedAt"`
-	Refunds    *EntryKind `json:"refunds,omitempty"`
+	Kind                  EntryKind  `json:"kind"`
+	Points                int64      `json:"points"`
+	Reason                *string    `json:"reason,omitempty"`
+	RecordedAt            time.Time  `json:"recordedAt"`
 
 	// Reverses A refund entry's order, by its transactionId.
 	Reverses      *string   `json:"reverses,omitempty"`

@@ -135,6 +135,25 @@ func TestDashboard(t *testing.T) {
 	customerRow := `[data-testid="customer-row"][data-customer-id="cust_e2e"]`
 	see("cust_e2e with 150 points available", field(customerRow, "available")+` === "150" && `+field(customerRow, "pending")+` === "0"`)
 
+	// The lifecycle: a hold, and a refund of part of the order. The customer
+	// shows the held points; a click shows the hold and the refund's order.
+	hold, err := gb.HoldPointsWithResponse(context.Background(), client.HoldRequest{CustomerId: "cust_e2e", TransactionTime: when, PointsToHold: new(40)})
+	if err != nil || hold.JSON200 == nil {
+		t.Fatalf("hold: %v", err)
+	}
+	if res, err := gb.RefundTransactionWithResponse(context.Background(), client.RefundRequest{
+		CustomerId: "cust_e2e", RefundTransactionId: "E2E-R1", ReverseTransactionId: "E2E-1", TransactionTime: when, RefundAmount: new(50.0),
+	}); err != nil || res.StatusCode() != 200 {
+		t.Fatalf("refund: %v", err)
+	}
+	see("cust_e2e with 40 held and 60 available after the refund", field(customerRow, "held")+` === "40" && `+field(customerRow, "available")+` === "60"`)
+	if err := chromedp.Do(ctx, chromedp.Click(customerRow)); err != nil {
+		t.Fatalf("click the customer: %v", err)
+	}
+	holdRow := fmt.Sprintf(`[data-testid="hold-row"][data-hold-reference="%s"]`, *hold.JSON200.HoldReference)
+	see("the active hold of 40 points", field(holdRow, "state")+` === "Active" && `+field(holdRow, "points")+` === "40"`)
+	see("the refund's order in the ledger", `[...document.querySelectorAll('[data-testid="ledger-row"] [data-field="refunds"]')].some((td) => td.textContent === "E2E-1")`)
+
 	// A batch job: its progress reaches completed.
 	items := make([]client.CashbackBatchItem, 25)
 	for i := range items {

@@ -26,7 +26,7 @@ func TestRunRefuses(t *testing.T) {
 		}
 		return path
 	}
-	corrupt := write("corrupt.json", `{"format":"gameball-mock-state","version":1,"accounts":[`)
+	corrupt := write("corrupt.json", `{"format":"gameball-mock-state","version":2,"accounts":[`)
 	future := write("future.json", `{"format":"gameball-mock-state","version":7,"accounts":[]}`)
 	badFixtures := write("fixtures.json", `{"accounts":[{"name":"default","customers":[{"id":"a","tier":"Platinum"}]}]}`)
 	unknownField := write("unknown.json", `{"accounts":[],"customers":[]}`)
