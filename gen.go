@@ -26,8 +26,9 @@ package gameball
 //go:generate go tool oapi-codegen -config mockserver/control/oapi-codegen.yaml spec/control/mock-control.yaml
 //go:generate go tool oapi-codegen -config mockserver/control/controlapi/oapi-codegen.yaml spec/control/mock-control.yaml
 
-// 4. The table of operations (method, path, key headers, replay safety) the client reads.
-//go:generate go run ./internal/cmd/optable -o client/operations.gen.go spec/gameball.bundle.yaml
+// 4. The one table of operations (method, path, key headers, statuses, replay safety) that the client,
+// the mock server and the tests read.
+//go:generate go run ./internal/cmd/optable -o internal/optable/optable.gen.go spec/gameball.bundle.yaml
 
 // 5. Gameball's error codes as the client's exported ErrorCode constants, from the table the mock answers with.
 //go:generate go run ./internal/cmd/errcodes -o client/errcodes.gen.go internal/errcode/errcode.go

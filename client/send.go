@@ -197,10 +197,10 @@ func (c *Client) operation(req *http.Request) operation {
 // everywhere in high security mode) and the User-Agent, unless a request
 // editor chose one.
 func (c *Client) setHeaders(req *http.Request, op operation) {
-	if op.needs("apikey") {
+	if op.Needs("apikey") {
 		req.Header.Set("apikey", c.apiKey)
 	}
-	if c.secretKey != "" && (c.highSecurity || op.needs("secretkey")) {
+	if c.secretKey != "" && (c.highSecurity || op.Needs("secretkey")) {
 		req.Header.Set("secretkey", c.secretKey)
 	}
 	if req.Header.Get("User-Agent") == "" {

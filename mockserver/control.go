@@ -259,7 +259,7 @@ func (h *controlHandlers) CreateFault(_ context.Context, req controlapi.CreateFa
 			return nil, newError(errcode.InvalidValue, "account: %v", err)
 		}
 	}
-	rule, err := compileFault(body, h.s.operations)
+	rule, err := compileFault(body)
 	if err != nil {
 		return nil, err
 	}

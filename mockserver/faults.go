@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/internal/errcode"
+	"github.com/gbkit/gameball-go/internal/optable"
 	"github.com/gbkit/gameball-go/mockserver/api"
 	"github.com/gbkit/gameball-go/mockserver/control"
 )
@@ -54,11 +55,11 @@ type faultRule struct {
 // compileFault checks a rule the schema allows for what it cannot say: that
 // the rule does something, that its operation exists, that its latencies
 // parse and its status and error agree.
-func compileFault(in control.FaultRuleInput, operations []string) (*faultRule, error) {
+func compileFault(in control.FaultRuleInput) (*faultRule, error) {
 	r := &faultRule{spec: in, remaining: -1, close: deref(in.CloseConnection)}
-	if in.Operation != AnyOperation && !slices.Contains(operations, in.Operation) {
+	if _, ok := optable.ByID(in.Operation); in.Operation != AnyOperation && !ok {
 		return nil, newError(errcode.InvalidValue, "operation: %q is not an operation of the Gameball API; use one of %s, or %s for every operation",
-			in.Operation, strings.Join(operations, ", "), AnyOperation)
+			in.Operation, strings.Join(optable.IDs(), ", "), AnyOperation)
 	}
 	if in.Status != nil {
 		r.status = *in.Status
@@ -254,10 +255,8 @@ func (f *faultRules) match(operation, account string, customers func() []string)
 
 // applyFaults is the strict middleware that applies the fault rules to a
 // valid, authenticated request.
-func (s *Server) applyFaults(ops operations) api.StrictMiddlewareFunc {
-	return func(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
-		return s.faultHandler(next, ops.named(operationID).id)
-	}
+func (s *Server) applyFaults(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+	return s.faultHandler(next, operationNamed(operationID).ID)
 }
 
 func (s *Server) faultHandler(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {

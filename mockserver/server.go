@@ -19,7 +19,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -88,12 +87,11 @@ type Server struct {
 	handler http.Handler // the Gameball API
 	control http.Handler // the control API under ControlPrefix
 
-	cors       *corsPolicy // nil: off
-	journal    *journal    // nil: off
-	faults     *faultRules
-	redact     *redactor
-	adminKey   *[sha256.Size]byte // nil: no admin key
-	operations []string           // the Gameball API's operationIds, sorted
+	cors     *corsPolicy // nil: off
+	journal  *journal    // nil: off
+	faults   *faultRules
+	redact   *redactor
+	adminKey *[sha256.Size]byte // nil: no admin key
 
 	ready     atomic.Bool
 	stateFile atomic.Pointer[string]
@@ -150,15 +148,10 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ops := specOperations(doc)
-	for _, op := range ops {
-		s.operations = append(s.operations, op.id)
-	}
-	slices.Sort(s.operations)
 	// Generated strict middlewares run last-listed first: recordOperation,
 	// then steer (the request's own Prefer header), then the fault rules,
 	// then the refusal of customerIds that could not be read back.
-	middlewares := []api.StrictMiddlewareFunc{refuseUnreadableIDs, s.applyFaults(ops), steer(ops), recordOperation(ops)}
+	middlewares := []api.StrictMiddlewareFunc{refuseUnreadableIDs, s.applyFaults, steer, recordOperation}
 	strict := api.NewStrictHandlerWithOptions(&handlers{engine: engine}, middlewares, api.StrictHTTPServerOptions{
 		// The validator has checked the body already; a decode failure here
 		// means the generated types and the spec disagree.
@@ -277,16 +270,14 @@ func (s *Server) logRequest(r *http.Request, x *exchange, rec *statusRecorder) {
 
 // recordOperation notes the operation's spec operationId and the typed
 // request on the exchange, for logs, journals and fault rules.
-func recordOperation(ops operations) api.StrictMiddlewareFunc {
-	return func(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
-		id := ops.named(operationID).id
-		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
-			if x := exchangeFrom(ctx); x != nil {
-				x.operation = id
-				x.request = request
-			}
-			return next(ctx, w, r, request)
+func recordOperation(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+	id := operationNamed(operationID).ID
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
+		if x := exchangeFrom(ctx); x != nil {
+			x.operation = id
+			x.request = request
 		}
+		return next(ctx, w, r, request)
 	}
 }
 

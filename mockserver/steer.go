@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
 	"github.com/gbkit/gameball-go/internal/errcode"
+	"github.com/gbkit/gameball-go/internal/optable"
 	"github.com/gbkit/gameball-go/mockserver/api"
 )
 
@@ -64,67 +63,41 @@ func parseSteering(r *http.Request) (steering, error) {
 	return st, nil
 }
 
-// operations indexes the spec's operations by the name oapi-codegen's strict
-// middlewares receive: the operationId as a Go identifier (RewardCashback for
-// rewardCashback), compared case-insensitively.
-type operations map[string]operation
-
-type operation struct {
-	id       string // as the spec writes it
-	statuses []int  // documented response statuses
-}
-
-func specOperations(doc *openapi3.T) operations {
-	out := operations{}
-	for _, path := range doc.Paths.InMatchingOrder() {
-		for _, op := range doc.Paths.Value(path).Operations() {
-			o := operation{id: op.OperationID}
-			for code := range op.Responses.Map() {
-				if status, err := strconv.Atoi(code); err == nil {
-					o.statuses = append(o.statuses, status)
-				}
-			}
-			slices.Sort(o.statuses)
-			out[strings.ToLower(op.OperationID)] = o
-		}
+// operationNamed is the row of the operations table a generated strict
+// middleware was given the name of (the operationId as a Go identifier).
+// A name the table lacks, which go generate makes impossible, keeps its
+// name and documents nothing, so nothing can be steered to a status.
+func operationNamed(goName string) optable.Operation {
+	if op, ok := optable.ByGoName(goName); ok {
+		return op
 	}
-	return out
-}
-
-// named is the operation a strict middleware was given the name of.
-func (ops operations) named(goName string) operation {
-	if o, ok := ops[strings.ToLower(goName)]; ok {
-		return o
-	}
-	return operation{id: goName}
+	return optable.Operation{ID: goName}
 }
 
 // steer applies the request's Prefer header before the operation runs. A
 // forced error status answers in place of the operation, which then changes
 // nothing.
-func steer(ops operations) api.StrictMiddlewareFunc {
-	return func(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
-		op := ops.named(operationID)
-		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
-			st, err := parseSteering(r)
-			if err != nil {
-				return nil, newError(errcode.InvalidValue, "%v", err)
-			}
-			if st.delay > 0 {
-				select {
-				case <-time.After(st.delay):
-				case <-ctx.Done():
-					return nil, ctx.Err()
-				}
-			}
-			if st.code == 0 || st.code == http.StatusOK {
-				return next(ctx, w, r, request)
-			}
-			if !slices.Contains(op.statuses, st.code) {
-				return nil, newError(errcode.InvalidValue, "Prefer: code=%d is not a documented status of %s (documented: %v)", st.code, op.id, op.statuses)
-			}
-			code := errcode.ForStatus(st.code)
-			return nil, &apiError{status: st.code, code: code, message: fmt.Sprintf("%s answered with %d as the Prefer header asked", op.id, st.code)}
+func steer(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+	op := operationNamed(operationID)
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
+		st, err := parseSteering(r)
+		if err != nil {
+			return nil, newError(errcode.InvalidValue, "%v", err)
 		}
+		if st.delay > 0 {
+			select {
+			case <-time.After(st.delay):
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		if st.code == 0 || st.code == http.StatusOK {
+			return next(ctx, w, r, request)
+		}
+		if !slices.Contains(op.Statuses, st.code) {
+			return nil, newError(errcode.InvalidValue, "Prefer: code=%d is not a documented status of %s (documented: %v)", st.code, op.ID, op.Statuses)
+		}
+		code := errcode.ForStatus(st.code)
+		return nil, &apiError{status: st.code, code: code, message: fmt.Sprintf("%s answered with %d as the Prefer header asked", op.ID, st.code)}
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -137,6 +138,24 @@ func TestOperations(t *testing.T) {
 		if op.ReplaySafe != w.safe || !strings.Contains(op.Replay, w.why) {
 			t.Errorf("%s: replay safe %v (%q), want %v (%q)", op.ID, op.ReplaySafe, op.Replay, w.safe, w.why)
 		}
+	}
+}
+
+// TestStatuses: a row carries its documented statuses, ascending, and a
+// response the table cannot name as a status is an error, not a status left out.
+func TestStatuses(t *testing.T) {
+	d := load(t)
+	d.Paths.Value("/read").Get.Responses.Set("404", d.Paths.Value("/read").Get.Responses.Value("200"))
+	ops, err := operations(d, map[string]string{"calculate": "rule: computes only"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(ops[slices.IndexFunc(ops, func(o operation) bool { return o.ID == "read" })].Statuses); got != "[200 404]" {
+		t.Errorf("read: statuses %s, want [200 404]", got)
+	}
+	d.Paths.Value("/read").Get.Responses.Set("default", d.Paths.Value("/read").Get.Responses.Value("200"))
+	if _, err := operations(d, map[string]string{"calculate": "rule: computes only"}); err == nil || !strings.Contains(err.Error(), `"default" is not a status`) {
+		t.Errorf("a default response: error %v", err)
 	}
 }
 
