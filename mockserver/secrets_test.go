@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gbkit/gameball-go/internal/optable"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver"
 )
@@ -48,11 +49,11 @@ func TestKeysNeverShown(t *testing.T) {
 	keyPairs := [][2]string{{m.apiKey, m.secretKey}, {wrongAPIKey, m.secretKey}, {m.apiKey, wrongSecretKey}, {m.secretKey, m.apiKey}, {"", wrongSecretKey}}
 
 	var answers []string
-	for id, op := range fuzzOperations {
-		path := strings.Replace(op.path, "{}", "1", 1)
+	for _, op := range optable.All {
+		id, path := op.ID, op.Fill("1")
 		for _, pair := range keyPairs {
-			for _, body := range []string{string(fuzzSeeds(op)[0].body), `{"customerId":`, `{}`} {
-				req, err := http.NewRequest(op.method, m.url+path, strings.NewReader(body))
+			for _, body := range []string{string(fuzzSeeds(t, op)[0].body), `{"customerId":`, `{}`} {
+				req, err := http.NewRequest(op.Method, m.url+path, strings.NewReader(body))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -17,10 +17,12 @@ type Edit struct {
 type Drill struct {
 	Name       string
 	Edits      []Edit
-	Regenerate bool     // run `go generate ./...` after the edits, as a maintainer would
-	Mechanism  string   // what catches it, in words
-	Command    []string // run in the copy; it must fail...
-	Marker     string   // ...with this in its output
+	Files      map[string]string // files to add, by path from the repository root: the maintainer's own edits
+	Regenerate bool              // run `go generate ./...` after the edits, as a maintainer would
+	Mechanism  string            // what catches it, in words
+	Command    []string          // run in the copy; it must fail...
+	Marker     string            // ...with this in its output
+	Shows      []string          // ...and these too: what else the command must have done
 }
 
 // published is Gameball's published document in spec/; the drills edit it as
@@ -78,6 +80,43 @@ var Drills = []Drill{
 		Mechanism:  "the strict server no longer compiles (and the coverage gate, once it does)",
 		Command:    []string{"go", "build", "./mockserver/"},
 		Marker:     "missing method ReverseCashback",
+	},
+	{
+		// The operation of the drill above, once the maintainer has written
+		// its handler (here one that fails, as a first draft might): with no
+		// other edit the fuzz target sends it requests and finds the 500,
+		// and Prefer steers it to the statuses it documents.
+		Name: "a new operation's handler failing",
+		Edits: []Edit{
+			{published, "    \"/api/v4.0/integrations/transactions/cashback\": {\n", `    "/api/v4.0/integrations/transactions/cashback/reverse": {
+      "post": {
+        "operationId": "reverseCashback",
+        "security": [ { "apiKey": [], "secretKey": [] } ],
+        "responses": { "200": { "description": "Reversed" }, "503": { "description": "Unavailable" } }
+      }
+    },
+    "/api/v4.0/integrations/transactions/cashback": {
+`},
+			{"operations.txt", "POST /api/v4.0/integrations/transactions/cashback\n", "POST /api/v4.0/integrations/transactions/cashback\nPOST /api/v4.0/integrations/transactions/cashback/reverse\n"},
+		},
+		Files: map[string]string{"mockserver/reverse_drill.go": `package mockserver
+
+import (
+	"context"
+	"errors"
+
+	"github.com/gbkit/gameball-go/mockserver/api"
+)
+
+func (h *handlers) ReverseCashback(context.Context, api.ReverseCashbackRequestObject) (api.ReverseCashbackResponseObject, error) {
+	return nil, errors.New("not written yet")
+}
+`},
+		Regenerate: true,
+		Mechanism:  "the fuzz target, with no edit (and Prefer steers it)",
+		Command:    []string{"go", "test", "-count=1", "-v", "-run", "^(FuzzOperation|TestPreferSteersEveryOperation)$", "./mockserver/"},
+		Marker:     "reverseCashback answered 500",
+		Shows:      []string{"--- PASS: TestPreferSteersEveryOperation/reverseCashback"},
 	},
 	{
 		Name: "a new required request field",

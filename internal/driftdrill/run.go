@@ -43,6 +43,11 @@ func Run(ctx context.Context, repo, workDir string, d Drill) Result {
 			return finish(false, err.Error())
 		}
 	}
+	for name, text := range d.Files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			return finish(false, err.Error())
+		}
+	}
 	if d.Regenerate {
 		if out, err := run(ctx, dir, "go", "generate", "./..."); err != nil {
 			return finish(false, "go generate failed before the mechanism could run:\n"+tail(out))
@@ -54,6 +59,11 @@ func Run(ctx context.Context, repo, workDir string, d Drill) Result {
 		return finish(false, strings.Join(d.Command, " ")+" passed")
 	case !strings.Contains(out, d.Marker):
 		return finish(false, fmt.Sprintf("%s failed, but without %q:\n%s", strings.Join(d.Command, " "), d.Marker, tail(out)))
+	}
+	for _, shown := range d.Shows {
+		if !strings.Contains(out, shown) {
+			return finish(false, fmt.Sprintf("%s failed with %q, but without %q:\n%s", strings.Join(d.Command, " "), d.Marker, shown, tail(out)))
+		}
 	}
 	return finish(true, "")
 }

@@ -11,7 +11,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -21,7 +23,14 @@ import (
 func main() {
 	parallel := flag.Int("parallel", runtime.NumCPU(), "drills run at once")
 	timeout := flag.Duration("timeout", 5*time.Minute, "bound on the whole drill")
+	only := flag.String("run", "", "run only the drills whose name matches this regular expression")
 	flag.Parse()
+	match, err := regexp.Compile(*only)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	drills := slices.DeleteFunc(slices.Clone(driftdrill.Drills), func(d driftdrill.Drill) bool { return !match.MatchString(d.Name) })
 
 	repo, err := os.Getwd()
 	if err != nil {
@@ -38,10 +47,10 @@ func main() {
 	defer cancel()
 
 	start := time.Now()
-	results := make([]driftdrill.Result, len(driftdrill.Drills))
+	results := make([]driftdrill.Result, len(drills))
 	slots := make(chan struct{}, max(1, *parallel))
 	var wg sync.WaitGroup
-	for i, d := range driftdrill.Drills {
+	for i, d := range drills {
 		wg.Go(func() {
 			slots <- struct{}{}
 			defer func() { <-slots }()
