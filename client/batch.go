@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/gbkit/gameball-go/internal/errcode"
 )
 
 // MaxBatchItems is the most items Gameball takes in one batch job.
-const MaxBatchItems = 1000
+const MaxBatchItems = errcode.MaxBatchItems
 
 // BatchJob is one job of a submission: which of the submitted items it
 // holds, and its id.

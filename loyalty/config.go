@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/gbkit/gameball-go/internal/errcode"
 )
 
 // defaultYAML is the configuration the mock server runs with when given none.
@@ -147,7 +149,7 @@ const (
 // Limits and defaults from Gameball's documentation.
 const (
 	MaxReturnWindow = 7300 // days
-	MaxBatchItems   = 1000
+	MaxBatchItems   = errcode.MaxBatchItems
 	DefaultHoldTime = 10 * time.Minute
 	MinHoldTime     = time.Minute
 	MaxHoldTime     = 15 * 24 * time.Hour

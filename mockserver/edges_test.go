@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/internal/syncbuf"
 	"github.com/gbkit/gameball-go/mockserver"
 )
 
@@ -173,7 +174,7 @@ func TestHostNamesOnLoopback(t *testing.T) {
 // TestRefusedOriginsAreBounded: many distinct, long refused Origins leave a
 // bounded log (the log stands for the memory too: both were per origin).
 func TestRefusedOriginsAreBounded(t *testing.T) {
-	var log syncBuffer
+	var log syncbuf.Buffer
 	m := startQA(t, mockserver.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))}, nil)
 	long := strings.Repeat("a", 40<<10)
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}

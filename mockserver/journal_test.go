@@ -8,10 +8,10 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/internal/syncbuf"
 	"github.com/gbkit/gameball-go/mockserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
 )
@@ -114,24 +114,6 @@ func TestJournalKeepsTheLastN(t *testing.T) {
 	})
 }
 
-// lockedBuffer is a log destination tests can read while the server writes.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // TestSecretsNeverShow sends secret keys and the admin key everywhere a
 // request can carry them (headers, body fields, body values, text, the
 // path) and checks that neither the answers' error messages, nor the
@@ -151,7 +133,7 @@ func TestSecretsNeverShow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			logs := &lockedBuffer{}
+			logs := &syncbuf.Buffer{}
 			logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			m := startQA(t, mockserver.Options{AdminKey: adminKey, Secrets: tt.secrets, Logger: logger}, nil)
 			ctx := context.Background()

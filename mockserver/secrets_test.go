@@ -1,44 +1,25 @@
 package mockserver_test
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gbkit/gameball-go/internal/optable"
+	"github.com/gbkit/gameball-go/internal/syncbuf"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver"
 )
-
-// syncBuffer is a log destination safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestKeysNeverShown sends every operation with the right keys, wrong keys
 // and keys in the wrong header, with valid and broken bodies, and checks
 // that no key (right or wrong) appears in an answer, in the debug log, or
 // in the journal the control API shows.
 func TestKeysNeverShown(t *testing.T) {
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	m := startPerfMock(t, mockserver.Options{Logger: logger})
 	const (

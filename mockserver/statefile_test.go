@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/internal/syncbuf"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
@@ -193,7 +194,7 @@ func TestStateFileSaveFailures(t *testing.T) {
 				t.Fatal(err)
 			}
 			path := filepath.Join(dir, "state.json")
-			var log syncBuffer
+			var log syncbuf.Buffer
 			m := startQA(t, mockserver.Options{}, nil)
 			file, _, err := mockserver.OpenStateFile(m.server, path, time.Millisecond, slog.New(slog.NewTextHandler(&log, nil)))
 			if err != nil {

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/internal/dist"
+	"github.com/gbkit/gameball-go/internal/syncbuf"
 )
 
 // testVersion is what the tests stamp, as make dist stamps what git
@@ -247,14 +248,14 @@ func TestNPM(t *testing.T) {
 type process struct {
 	cmd    *exec.Cmd
 	url    string
-	stderr *lockedBuffer
+	stderr *syncbuf.Buffer
 	done   chan error
 }
 
 func start(t *testing.T, cmd *exec.Cmd) *process {
 	t.Helper()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	p := &process{cmd: cmd, stderr: &lockedBuffer{}, done: make(chan error, 1)}
+	p := &process{cmd: cmd, stderr: &syncbuf.Buffer{}, done: make(chan error, 1)}
 	cmd.Stderr = p.stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -438,23 +439,4 @@ func shellWords(t *testing.T, line string) []string {
 		words = append(words, word.String())
 	}
 	return words
-}
-
-// lockedBuffer is a bytes.Buffer that the process writes while the test
-// reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -3,7 +3,13 @@
 // answers with it and the client decodes with it, so both read one table;
 // `go generate` writes the client's exported ErrorCode constants from this
 // file (internal/cmd/errcodes), so a code added here reaches users too.
+// It also holds the documented limit whose breach is LimitExceeded, so the
+// client's splitting and the engine's refusal read one number.
 package errcode
+
+// MaxBatchItems is the most items Gameball takes in one batch job (its
+// batch pages); more are refused with LimitExceeded.
+const MaxBatchItems = 1000
 
 // Code is a Gameball error code, the "code" member of the error object.
 type Code int
