@@ -14,7 +14,7 @@ import (
 
 	"github.com/gbkit/gameball-go/client"
 	"github.com/gbkit/gameball-go/gbtime"
-	"github.com/gbkit/gameball-go/spec"
+	"github.com/gbkit/gameball-go/internal/optable"
 )
 
 // Target is a server for Run: its base URL and an account's keys.
@@ -203,26 +203,26 @@ func ValidCall(ctx context.Context, c client.ClientWithResponsesInterface, opera
 // does not know: regenerating after Gameball adds one shows up here.
 func (s *sequence) everyOperationHasACall(t *testing.T) {
 	calls := s.calls()
-	for _, op := range specOperations(t) {
-		if calls[op.id] == nil {
-			t.Errorf("operation %s (%s %s) has no call in the contract sequence", op.id, op.method, op.path)
+	for _, op := range optable.All {
+		if calls[op.ID] == nil {
+			t.Errorf("operation %s (%s %s) has no call in the contract sequence", op.ID, op.Method, op.Path)
 		}
 	}
 }
 
 func (s *sequence) keys(t *testing.T) {
-	for _, op := range specOperations(t) {
-		do := s.calls()[op.id]
+	for _, op := range optable.All {
+		do := s.calls()[op.ID]
 		if do == nil {
 			continue
 		}
-		t.Run(op.id, func(t *testing.T) {
+		t.Run(op.ID, func(t *testing.T) {
 			ctx := DeliberatelyInvalid(context.Background())
 			res, err := do(ctx, s.keyed(t, "", s.target.SecretKey))
 			expectError(t, "no apikey", res, err, http.StatusUnauthorized, 1000)
 			res, err = do(ctx, s.keyed(t, "gb_wrong_apikey", s.target.SecretKey))
 			expectError(t, "wrong apikey", res, err, http.StatusUnauthorized, 1000)
-			if !op.secretKey && !s.target.V41 {
+			if !op.Needs("secretkey") && !s.target.V41 {
 				return
 			}
 			res, err = do(ctx, s.keyed(t, s.target.APIKey, ""))
@@ -304,21 +304,21 @@ func (s *sequence) invalidBodies(t *testing.T) {
 	}
 	c := s.keyed(t, s.target.APIKey, s.target.SecretKey)
 	ctx := DeliberatelyInvalid(context.Background())
-	for _, op := range specOperations(t) {
-		send := bodyCalls()[op.id]
-		if !op.hasBody {
+	for _, op := range optable.All {
+		send := bodyCalls()[op.ID]
+		if !op.Body {
 			continue
 		}
 		if send == nil {
-			t.Errorf("operation %s takes a body but the contract sequence cannot send one", op.id)
+			t.Errorf("operation %s takes a body but the contract sequence cannot send one", op.ID)
 			continue
 		}
-		t.Run(op.id, func(t *testing.T) {
-			if body, ok := missing[op.id]; ok {
+		t.Run(op.ID, func(t *testing.T) {
+			if body, ok := missing[op.ID]; ok {
 				res, err := send(ctx, c, "application/json", strings.NewReader(body))
 				expectError(t, "a required field missing", res, err, http.StatusBadRequest, 3000)
 			}
-			res, err := send(ctx, c, "application/json", strings.NewReader(wrongType[op.id]))
+			res, err := send(ctx, c, "application/json", strings.NewReader(wrongType[op.ID]))
 			expectError(t, "a field of the wrong type", res, err, http.StatusUnprocessableEntity, 3003)
 			res, err = send(ctx, c, "application/json", strings.NewReader(`{"customerId": "c", "amount": 1`))
 			expectError(t, "malformed JSON", res, err, http.StatusBadRequest, 3016)
@@ -567,37 +567,6 @@ func expectError(t *testing.T, what string, res Response, err error, status, cod
 	if jsonErr := json.Unmarshal(res.GetBody(), &e); jsonErr != nil || res.StatusCode() != status || e.Code != code {
 		t.Errorf("%s: got %d %s, want %d with code %d", what, res.StatusCode(), res.GetBody(), status, code)
 	}
-}
-
-// specOp is an operation of the bundled spec, as the sequence needs it.
-type specOp struct {
-	id, method, path string
-	secretKey        bool // its security requires the secretkey header
-	hasBody          bool
-}
-
-func specOperations(t *testing.T) []specOp {
-	t.Helper()
-	doc, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ops []specOp
-	for _, path := range doc.Paths.InMatchingOrder() {
-		for method, op := range doc.Paths.Value(path).Operations() {
-			o := specOp{id: op.OperationID, method: method, path: path, hasBody: op.RequestBody != nil}
-			if op.Security != nil {
-				for _, alt := range *op.Security {
-					if _, ok := alt["secretKey"]; ok {
-						o.secretKey = true
-					}
-				}
-			}
-			ops = append(ops, o)
-		}
-	}
-	slices.SortFunc(ops, func(a, b specOp) int { return strings.Compare(a.id, b.id) })
-	return ops
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -14,6 +14,7 @@ var All = []Operation{
 		ReplaySafe: true,
 		Replay:     "rule: activating twice activates once; the second call answers 0 points",
 		Statuses:   []int{200, 400, 401, 404, 422, 429, 500, 503},
+		Body:       false,
 	},
 	{
 		ID:         "addManualTransaction",
@@ -23,6 +24,7 @@ var All = []Operation{
 		ReplaySafe: true,
 		Replay:     "the body requires a transactionId: Gameball refuses a replay with 9004",
 		Statuses:   []int{200, 400, 401, 404, 413, 415, 422, 429, 500, 503},
+		Body:       true,
 	},
 	{
 		ID:         "adjustBalanceBatch",
@@ -32,6 +34,7 @@ var All = []Operation{
 		ReplaySafe: false,
 		Replay:     "a POST without a required transactionId: a replay could apply it twice",
 		Statuses:   []int{200, 400, 401, 404, 413, 415, 422, 429, 500, 503},
+		Body:       true,
 	},
 	{
 		ID:         "calculatePaymentCashback",
@@ -41,6 +44,7 @@ var All = []Operation{
 		ReplaySafe: true,
 		Replay:     "rule: computes the expected points and rewards nothing",
 		Statuses:   []int{200, 400, 401, 404, 413, 415, 422, 429, 500, 503},
+		Body:       true,
 	},
 	{
 		ID:         "getBatchStatus",
@@ -50,6 +54,7 @@ var All = []Operation{
 		ReplaySafe: true,
 		Replay:     "GET reads without changing anything",
 		Statuses:   []int{200, 400, 401, 404, 422, 429, 500, 503},
+		Body:       false,
 	},
 	{
 		ID:         "getCustomerBalance",
@@ -59,6 +64,7 @@ var All = []Operation{
 		ReplaySafe: true,
 		Replay:     "GET reads without changing anything",
 		Statuses:   []int{200, 400, 401, 404, 422, 429, 500, 503},
+		Body:       false,
 	},
 	{
 		ID:         "getHold",
@@ -68,6 +74,7 @@ var All = []Operation{
 		ReplaySafe: true,
 		Replay:     "GET reads without changing anything",
 		Statuses:   []int{200, 400, 401, 404, 422, 429, 500, 503},
+		Body:       false,
 	},
 	{
 		ID:         "holdPoints",
@@ -77,6 +84,7 @@ var All = []Operation{
 		ReplaySafe: false,
 		Replay:     "a POST without a required transactionId: a replay could apply it twice",
 		Statuses:   []int{200, 400, 401, 404, 413, 415, 422, 429, 500, 503},
+		Body:       true,
 	},
 	{
 		ID:         "listTransactions",
@@ -86,6 +94,7 @@ var All = []Operation{
 		ReplaySafe: true,
 		Replay:     "GET reads without changing anything",
 		Statuses:   []int{200, 400, 401, 404, 422, 429, 500, 503},
+		Body:       false,
 	},
 	{
 		ID:         "redeemPoints",
@@ -95,6 +104,7 @@ var All = []Operation{
 		ReplaySafe: true,
 		Replay:     "the body requires a transactionId: Gameball refuses a replay with 9004",
 		Statuses:   []int{200, 400, 401, 404, 413, 415, 422, 429, 500, 503},
+		Body:       true,
 	},
 	{
 		ID:         "refundTransaction",
@@ -104,6 +114,7 @@ var All = []Operation{
 		ReplaySafe: true,
 		Replay:     "rule: the body requires a refundTransactionId: Gameball refuses a replay with 9004",
 		Statuses:   []int{200, 400, 401, 404, 413, 415, 422, 429, 500, 503},
+		Body:       true,
 	},
 	{
 		ID:         "releaseHold",
@@ -113,6 +124,7 @@ var All = []Operation{
 		ReplaySafe: false,
 		Replay:     "a DELETE without a required transactionId: a replay could apply it twice",
 		Statuses:   []int{200, 400, 401, 404, 422, 429, 500, 503},
+		Body:       false,
 	},
 	{
 		ID:         "rewardCashback",
@@ -122,6 +134,7 @@ var All = []Operation{
 		ReplaySafe: true,
 		Replay:     "the body requires a transactionId: Gameball refuses a replay with 9004",
 		Statuses:   []int{200, 400, 401, 404, 413, 415, 422, 429, 500, 503},
+		Body:       true,
 	},
 	{
 		ID:         "rewardCashbackBatch",
@@ -131,6 +144,7 @@ var All = []Operation{
 		ReplaySafe: true,
 		Replay:     "every item requires a transactionId: Gameball refuses a replay with 9004",
 		Statuses:   []int{200, 400, 401, 404, 413, 415, 422, 429, 500, 503},
+		Body:       true,
 	},
 	{
 		ID:         "stopBatch",
@@ -140,5 +154,6 @@ var All = []Operation{
 		ReplaySafe: true,
 		Replay:     "rule: stopping a job twice leaves it as stopping it once does",
 		Statuses:   []int{200, 400, 401, 404, 422, 429, 500, 503},
+		Body:       false,
 	},
 }

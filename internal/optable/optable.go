@@ -20,6 +20,7 @@ type Operation struct {
 	ReplaySafe bool
 	Replay     string
 	Statuses   []int // the documented response statuses, ascending
+	Body       bool  // the operation takes a request body
 }
 
 // Find is the operation a request targets. path is the request's path with

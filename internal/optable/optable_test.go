@@ -29,7 +29,13 @@ func TestFill(t *testing.T) {
 	if got, want := op.Fill("cust_1"), "/api/v4.0/integrations/customers/cust_1/balance"; got != want || !op.HasParam() {
 		t.Errorf("Fill: %q, HasParam %v; want %q, true", got, op.HasParam(), want)
 	}
+	if op.Body {
+		t.Errorf("getCustomerBalance takes no body, the table says it does")
+	}
 	op, _ = ByID("rewardCashback")
+	if !op.Body {
+		t.Errorf("rewardCashback takes a body, the table says it does not")
+	}
 	if got := op.Fill("x"); got != op.Path || op.HasParam() {
 		t.Errorf("Fill without a parameter: %q, HasParam %v", got, op.HasParam())
 	}

@@ -33,6 +33,7 @@ type operation struct {
 	ReplaySafe       bool     // a second copy of the request cannot apply anything twice
 	Replay           string   // why (or why not)
 	Statuses         []int    // documented response statuses, ascending
+	Body             bool     // the operation takes a request body
 }
 
 // replayRules declares operations safe to replay that the spec cannot prove
@@ -119,7 +120,7 @@ func operations(doc *openapi3.T, rules map[string]string) ([]operation, error) {
 				statuses = append(statuses, status)
 			}
 			slices.Sort(statuses)
-			ops = append(ops, operation{ID: op.OperationID, Method: method, Path: path, Headers: headers, ReplaySafe: safe, Replay: why, Statuses: statuses})
+			ops = append(ops, operation{ID: op.OperationID, Method: method, Path: path, Headers: headers, ReplaySafe: safe, Replay: why, Statuses: statuses, Body: op.RequestBody != nil})
 		}
 	}
 	for id := range rules {
@@ -222,6 +223,7 @@ var All = []Operation{
 		ReplaySafe: {{.ReplaySafe}},
 		Replay:     {{printf "%q" .Replay}},
 		Statuses:   []int{ {{- range $i, $s := .Statuses}}{{if $i}}, {{end}}{{$s}}{{end -}} },
+		Body:       {{.Body}},
 	},
 {{- end}}
 }
