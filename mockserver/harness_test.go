@@ -33,15 +33,7 @@ type perfMock struct {
 func startPerfMock(tb testing.TB, opts mockserver.Options) *perfMock {
 	tb.Helper()
 	cfg := loyalty.DefaultConfig()
-	engine, err := loyalty.New(cfg, loyalty.SystemClock{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv, err := mockserver.New(engine, opts)
-	if err != nil {
-		engine.Close()
-		tb.Fatal(err)
-	}
+	engine, srv := newMock(tb, cfg, loyalty.SystemClock{}, opts)
 	ts := httptest.NewServer(srv)
 	m := &perfMock{
 		engine: engine, server: srv, http: ts, url: ts.URL,
@@ -60,6 +52,8 @@ func startPerfMock(tb testing.TB, opts mockserver.Options) *perfMock {
 	return m
 }
 
+// close stops the server and the engine (which newMock's cleanup closes
+// again, harmlessly), so the soak test can count goroutines after it.
 func (m *perfMock) close() {
 	m.hc.CloseIdleConnections()
 	m.http.Close()

@@ -40,24 +40,14 @@ func startLimitServer(t *testing.T, opts mockserver.Options, timeouts mockserver
 	if edit != nil {
 		edit(&cfg)
 	}
-	engine, err := loyalty.New(cfg, loyalty.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mock, err := mockserver.New(engine, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	engine, mock := newMock(t, cfg, loyalty.SystemClock{}, opts)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := &limitServer{engine: engine, mock: mock, http: mockserver.NewHTTPServer(mock, timeouts, nil), addr: ln.Addr().String(), served: make(chan error, 1)}
 	go func() { s.served <- s.http.Serve(ln) }()
-	t.Cleanup(func() {
-		_ = s.http.Close()
-		engine.Close()
-	})
+	t.Cleanup(func() { _ = s.http.Close() })
 	return s
 }
 

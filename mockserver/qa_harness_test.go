@@ -55,20 +55,28 @@ func qaConfig(edit func(*loyalty.Config)) loyalty.Config {
 	return cfg
 }
 
-// newEngineServer is an engine on cfg with a movable clock and a server on
-// it, without HTTP; both close when t ends.
-func newEngineServer(t *testing.T, cfg loyalty.Config, opts mockserver.Options) (*loyalty.Engine, *mockserver.Server) {
-	t.Helper()
-	engine, err := loyalty.New(cfg, loyalty.NewShiftedClock())
+// newMock is an engine on cfg and clock with a server on it, without HTTP;
+// both close when tb ends. Every mock of these tests is made here; the
+// start helpers differ only in how they serve it (startQA and startPerfMock
+// on httptest, startLimitServer on NewHTTPServer) and the clients they give.
+func newMock(tb testing.TB, cfg loyalty.Config, clock loyalty.Clock, opts mockserver.Options) (*loyalty.Engine, *mockserver.Server) {
+	tb.Helper()
+	engine, err := loyalty.New(cfg, clock)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(engine.Close)
+	tb.Cleanup(engine.Close)
 	srv, err := mockserver.New(engine, opts)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return engine, srv
+}
+
+// newEngineServer is newMock with a movable clock.
+func newEngineServer(t *testing.T, cfg loyalty.Config, opts mockserver.Options) (*loyalty.Engine, *mockserver.Server) {
+	t.Helper()
+	return newMock(t, cfg, loyalty.NewShiftedClock(), opts)
 }
 
 func startQA(t *testing.T, opts mockserver.Options, edit func(*loyalty.Config)) *qaMock {
