@@ -41,12 +41,23 @@ func (e *Engine) StopNotify(ch chan<- struct{}) {
 	e.changes.notify = slices.DeleteFunc(e.changes.notify, func(c chan<- struct{}) bool { return c == ch })
 }
 
+// ClockMoved wakes the channels Notify registered without counting a
+// change: the clock is not state, but a saver that keeps the clock's offset
+// with the state (the mock's state file) saves again when it moves. Whoever
+// moves the clock calls it.
+func (e *Engine) ClockMoved() { e.changes.wake() }
+
 // changed records one change and wakes the registered channels.
 func (e *Engine) changed() {
 	e.changes.count.Add(1)
-	e.changes.mu.Lock()
-	defer e.changes.mu.Unlock()
-	for _, ch := range e.changes.notify {
+	e.changes.wake()
+}
+
+// wake sends to every registered channel, skipping those that are full.
+func (c *changes) wake() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, ch := range c.notify {
 		select {
 		case ch <- struct{}{}:
 		default:

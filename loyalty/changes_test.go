@@ -114,3 +114,22 @@ func TestNotifyCoalescesAndStops(t *testing.T) {
 		t.Fatal("a channel was sent to after StopNotify")
 	}
 }
+
+// TestClockMovedWakesWithoutCounting: a clock move wakes the registered
+// channels and leaves ChangeCount as it was (the clock is not state).
+func TestClockMovedWakesWithoutCounting(t *testing.T) {
+	e, _, _ := newTestEngine(t, nil)
+	ch := make(chan struct{}, 1)
+	e.Notify(ch)
+	before := e.ChangeCount()
+	e.ClockMoved()
+	if len(ch) != 1 || e.ChangeCount() != before {
+		t.Fatalf("after ClockMoved: %d wake-ups, count %d (was %d); want 1 and unchanged", len(ch), e.ChangeCount(), before)
+	}
+	<-ch
+	e.StopNotify(ch)
+	e.ClockMoved()
+	if len(ch) != 0 {
+		t.Fatal("a channel was woken by a clock move after StopNotify")
+	}
+}

@@ -3,7 +3,6 @@ package mockserver
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,7 +72,7 @@ func (s *Server) setClock(t time.Time) error {
 	clockMoves.Lock()
 	c.Set(t)
 	clockMoves.Unlock()
-	s.watchers.notify()
+	s.engine.ClockMoved()
 	return nil
 }
 
@@ -92,7 +91,7 @@ func (s *Server) advanceClock(d time.Duration) error {
 		return errClockRange("by", target)
 	}
 	c.Advance(d)
-	s.watchers.notify()
+	s.engine.ClockMoved()
 	return nil
 }
 
@@ -112,7 +111,7 @@ func (s *Server) setClockOffset(offset time.Duration) error {
 		c.Set(time.Now().Add(offset))
 	}
 	clockMoves.Unlock()
-	s.watchers.notify()
+	s.engine.ClockMoved()
 	return nil
 }
 
@@ -157,46 +156,10 @@ func parseDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// watchers are channels told, without blocking, when the clock moves; the
-// state file saves the clock's offset with the state.
-type watchers struct {
-	mu  sync.Mutex
-	chs []chan<- struct{}
-}
-
-func (w *watchers) add(ch chan<- struct{}) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.chs = append(w.chs, ch)
-}
-
-func (w *watchers) remove(ch chan<- struct{}) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.chs = slices.DeleteFunc(w.chs, func(c chan<- struct{}) bool { return c == ch })
-}
-
-func (w *watchers) notify() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for _, ch := range w.chs {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
-}
-
 // Notify makes the server send to ch, without blocking, after every change
-// of its state or its clock: the engine's changes (loyalty.Engine.Notify) and
-// the control API's clock moves.
-func (s *Server) Notify(ch chan<- struct{}) {
-	s.engine.Notify(ch)
-	s.watchers.add(ch)
-}
+// of its state or its clock: loyalty.Engine.Notify, which the control API's
+// clock moves wake too (Engine.ClockMoved).
+func (s *Server) Notify(ch chan<- struct{}) { s.engine.Notify(ch) }
 
 // StopNotify undoes Notify(ch).
-func (s *Server) StopNotify(ch chan<- struct{}) {
-	s.engine.StopNotify(ch)
-	s.watchers.remove(ch)
-}
+func (s *Server) StopNotify(ch chan<- struct{}) { s.engine.StopNotify(ch) }

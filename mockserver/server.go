@@ -95,7 +95,6 @@ type Server struct {
 
 	ready     atomic.Bool
 	stateFile atomic.Pointer[string]
-	watchers  watchers // told when the clock moves
 
 	// What guard.go checks before either API, and how it logs refusals.
 	refusals      *refusalLog
