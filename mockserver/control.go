@@ -124,9 +124,9 @@ func (h *controlHandlers) GetHealth(context.Context, controlapi.GetHealthRequest
 func (h *controlHandlers) GetReadiness(context.Context, controlapi.GetReadinessRequestObject) (controlapi.GetReadinessResponseObject, error) {
 	// Not ready while the state file cannot be saved: acknowledged
 	// changes would be lost at exit.
-	out := control.Readiness{Ready: h.s.ready.Load() && !h.s.saveFailing.Load(), Accounts: len(h.s.engine.Accounts())}
-	if path := h.s.stateFile.Load(); path != nil {
-		out.StateFile = ptr(*path)
+	out := control.Readiness{Ready: h.s.readiness.ready(), Accounts: len(h.s.engine.Accounts())}
+	if path := h.s.readiness.file(); path != "" {
+		out.StateFile = ptr(path)
 	}
 	if !out.Ready {
 		return controlapi.GetReadiness503JSONResponse(out), nil

@@ -20,7 +20,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/gbkit/gameball-go/mockserver/api"
@@ -93,8 +92,7 @@ type Server struct {
 	redact   *redactor
 	adminKey *[sha256.Size]byte // nil: no admin key
 
-	ready     atomic.Bool
-	stateFile atomic.Pointer[string]
+	readiness readiness // what GET /_mock/ready answers
 
 	// What guard.go checks before either API, and how it logs refusals.
 	refusals      *refusalLog
@@ -102,8 +100,6 @@ type Server struct {
 	crossOrigin   *http.CrossOriginProtection
 	loopbackHosts bool
 	allowedHosts  []string
-
-	saveFailing atomic.Bool // the state file's last save failed: not ready
 }
 
 // New returns a server answering for engine's accounts.
@@ -183,7 +179,6 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 		}
 		s.cors = newCORSPolicy(origins, allowedHeaders(doc, controlDoc), s.refusals)
 	}
-	s.ready.Store(true)
 	return s, nil
 }
 
@@ -193,7 +188,7 @@ func (s *Server) Engine() *loyalty.Engine { return s.engine }
 // SetReady sets what readiness (GET /_mock/ready) answers: a server is ready
 // from New on; a program sets it false when it starts shutting down, so a
 // load balancer or a test harness stops sending it requests.
-func (s *Server) SetReady(ready bool) { s.ready.Store(ready) }
+func (s *Server) SetReady(ready bool) { s.readiness.stopping.Store(!ready) }
 
 // ServeHTTP answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

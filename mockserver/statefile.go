@@ -29,7 +29,8 @@ const saveRetryInterval = time.Second
 // or the new one, whole.
 type StateFile struct {
 	path     string
-	server   *Server
+	server   *Server    // whose state it loads and saves
+	ready    *readiness // the server's, whose save-failing part it sets
 	debounce time.Duration
 	logger   *slog.Logger
 
@@ -68,7 +69,7 @@ func OpenStateFile(s *Server, path string, debounce time.Duration, logger *slog.
 		return nil, false, err
 	}
 	f := &StateFile{
-		path: abs, server: s, debounce: debounce, logger: logger,
+		path: abs, server: s, ready: &s.readiness, debounce: debounce, logger: logger,
 		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	removeStaleTemps(abs)
@@ -91,7 +92,7 @@ func OpenStateFile(s *Server, path string, debounce time.Duration, logger *slog.
 		loaded = true
 		f.lastCount, f.lastClock, f.saved = s.engine.ChangeCount(), s.clockOffsetText(), true
 	}
-	s.stateFile.Store(&abs)
+	f.ready.stateFile.Store(&abs)
 	s.Notify(f.kick)
 	go f.run()
 	return f, loaded, nil
@@ -139,11 +140,11 @@ func (f *StateFile) Save() (err error) {
 		switch {
 		case err != nil && !f.failing:
 			f.failing = true
-			f.server.saveFailing.Store(true)
+			f.ready.saveFailing.Store(true)
 			f.logger.Error("saving the state failed: the changes since the last save are only in memory, and readiness is false until a save succeeds; retrying", "file", f.path, "every", saveRetryInterval, "err", err)
 		case err == nil && f.failing:
 			f.failing = false
-			f.server.saveFailing.Store(false)
+			f.ready.saveFailing.Store(false)
 			f.logger.Info("saving the state works again", "file", f.path)
 		}
 	}()
