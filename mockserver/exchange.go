@@ -9,24 +9,24 @@ import (
 	"github.com/gbkit/gameball-go/loyalty"
 )
 
-// exchange is what the layers of the server learn about one request: the
-// validator's authentication sets the account, the strict middleware the
-// operation and the typed request, the fault rules what they did, writeError
-// the refusal. It travels in the request's context.
+// exchange is what the layers of the server learn about one request. It
+// travels in the request's context, and each field has one layer that
+// writes it, named beside it; the others only read.
 type exchange struct {
-	requestID string
-	started   time.Time
-	account   *loyalty.Account
-	operation string
-	request   any // the generated RequestObject, once validated
-	err       *apiError
-	faults    []string // ids of the fault rules that fired
-	closed    bool     // a fault rule closed the connection: nothing more to write
-	redact    *redactor
-	v41       bool // called under /api/v4.1/integrations/: every operation needs both keys
-	// record journals the exchange, once; a fault that closes the connection
-	// calls it before closing, so a client that sees the connection drop
-	// finds the exchange in the journal at once.
+	requestID string           // ServeHTTP
+	started   time.Time        // ServeHTTP
+	redact    *redactor        // ServeHTTP: the server's
+	v41       bool             // apiVersion (version.go): called under /api/v4.1/integrations/, every operation needs both keys
+	account   *loyalty.Account // the validator's authentication (validate.go)
+	operation string           // recordOperation, the outermost strict middleware (server.go)
+	request   any              // recordOperation: the generated RequestObject, once validated
+	faults    []string         // the fault middleware (faults.go): ids of the rules that fired
+	closed    bool             // the fault middleware: a rule closed the connection, nothing more to write
+	err       *apiError        // writeError (errors.go): the refusal answered
+	// record journals the exchange, once (journal.capture sets it); a
+	// fault that closes the connection calls it before closing, so a
+	// client that sees the connection drop finds the exchange in the
+	// journal at once.
 	record func()
 }
 

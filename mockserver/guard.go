@@ -47,43 +47,65 @@ func normalizeHosts(hosts []string) []string {
 	return out
 }
 
+// originPolicy is who may call the server: the Host names it answers
+// (against DNS rebinding), the browser origins CORS allows, and the
+// cross-site writes it refuses. Each refusal is logged once (refusalLog).
+type originPolicy struct {
+	loopbackHosts bool        // answer only Host names of this machine...
+	allowedHosts  []string    // ...and these
+	cors          *corsPolicy // nil: CORS off
+	crossOrigin   *http.CrossOriginProtection
+	refusals      *refusalLog
+}
+
+// refuseHost answers r itself with 403, reporting true, when the server
+// answers only loopback names and r's Host is none of them: first of all,
+// preflights included.
+func (p *originPolicy) refuseHost(w http.ResponseWriter, r *http.Request) bool {
+	if !p.loopbackHosts || hostAllowed(r.Host, p.allowedHosts) {
+		return false
+	}
+	p.refusals.note("Host name not allowed; allow it with -allowed-hosts (GAMEBALL_MOCK_ALLOWED_HOSTS)", "host", r.Host)
+	writeError(w, r, newError(errcode.Forbidden, "this mock answers only requests for localhost, 127.0.0.1 and [::1] and the names given with -allowed-hosts, not %q", truncate(r.Host, 100)))
+	return true
+}
+
+// preflight adds the CORS headers for r's origin and answers a preflight,
+// reporting whether it did.
+func (p *originPolicy) preflight(w http.ResponseWriter, r *http.Request) bool {
+	return p.cors != nil && p.cors.handle(w, r)
+}
+
 // crossOriginAllowed refuses state-changing requests a browser sends from
 // another origin (Go's net/http.CrossOriginProtection reads Sec-Fetch-Site
 // and Origin; GET, HEAD and OPTIONS always pass). An origin the CORS policy
 // allows passes too: the policy's patterns (any port) are more than
 // AddTrustedOrigin takes, so the policy is consulted on a refusal.
-func (s *Server) crossOriginAllowed(r *http.Request) bool {
-	if s.cors != nil && s.cors.any {
+func (p *originPolicy) crossOriginAllowed(r *http.Request) bool {
+	if p.cors != nil && p.cors.any {
 		return true // -cors '*': every origin is trusted
 	}
-	if s.crossOrigin.Check(r) == nil {
+	if p.crossOrigin.Check(r) == nil {
 		return true
 	}
 	origin := r.Header.Get("Origin")
-	return s.cors != nil && origin != "" && s.cors.allows(origin)
+	return p.cors != nil && origin != "" && p.cors.allows(origin)
 }
 
-// guardHost answers r itself with 403, reporting true, when the server
-// answers only loopback names and r's Host is none of them: first of all,
-// preflights included.
-func (s *Server) guardHost(w http.ResponseWriter, r *http.Request) bool {
-	if !s.loopbackHosts || hostAllowed(r.Host, s.allowedHosts) {
+// refuseCrossSite answers a cross-site write itself with 403, reporting true.
+func (p *originPolicy) refuseCrossSite(w http.ResponseWriter, r *http.Request) bool {
+	if p.crossOriginAllowed(r) {
 		return false
 	}
-	s.refusals.note("Host name not allowed; allow it with -allowed-hosts (GAMEBALL_MOCK_ALLOWED_HOSTS)", "host", r.Host)
-	writeError(w, r, newError(errcode.Forbidden, "this mock answers only requests for localhost, 127.0.0.1 and [::1] and the names given with -allowed-hosts, not %q", truncate(r.Host, 100)))
+	p.refusals.note("cross-origin write refused; allow the origin with -cors (GAMEBALL_MOCK_CORS)", "origin", r.Header.Get("Origin"))
+	writeError(w, r, newError(errcode.Forbidden, "cross-origin %s refused: the page's origin is not allowed (-cors)", r.Method))
 	return true
 }
 
-// guard answers r itself, reporting true, when it is refused before either
-// API sees it: a cross-site write, a coded body.
-func (s *Server) guard(w http.ResponseWriter, r *http.Request) bool {
-	if !s.crossOriginAllowed(r) {
-		s.refusals.note("cross-origin write refused; allow the origin with -cors (GAMEBALL_MOCK_CORS)", "origin", r.Header.Get("Origin"))
-		writeError(w, r, newError(errcode.Forbidden, "cross-origin %s refused: the page's origin is not allowed (-cors)", r.Method))
-		return true
-	}
-	// Bodies are read as sent: a coded body would be judged as JSON.
+// refuseCodedBody answers r itself with 415, reporting true, when its body
+// has a content coding: bodies are read as sent, and a coded body would be
+// judged as JSON.
+func refuseCodedBody(w http.ResponseWriter, r *http.Request) bool {
 	hasBody := r.Body != nil && r.Body != http.NoBody
 	if coding := r.Header.Get("Content-Encoding"); hasBody && coding != "" && !strings.EqualFold(strings.TrimSpace(coding), "identity") {
 		w.Header().Set("Accept-Encoding", "identity")

@@ -13,7 +13,6 @@
 package mockserver
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"io"
@@ -76,30 +75,26 @@ type Options struct {
 	Secrets []string
 }
 
-// Server is the mock's http.Handler.
+// Server is the mock's http.Handler. Its fields are the stops of a request,
+// in the order ServeHTTP takes them; each concern keeps its own state behind
+// its own type.
 type Server struct {
 	engine  *loyalty.Engine
-	logger  *slog.Logger
-	maxBody int64
-	ids     *requestIDs
+	logger  *slog.Logger  // one debug line per request
+	ids     *requestIDs   // X-Request-Id
+	redact  *redactor     // secrets out of logs, journal and messages
+	origin  *originPolicy // Host names, CORS, cross-site writes (guard.go, cors.go)
+	methods *methodTable  // HEAD as GET, the Allow header of a 405
 
-	handler http.Handler // the Gameball API
-	control http.Handler // the control API under ControlPrefix
+	maxBody  int64              // the Gameball API's body limit
+	control  http.Handler       // the control API under ControlPrefix (control.go)
+	adminKey *[sha256.Size]byte // the control API's key; nil: none
 
-	cors     *corsPolicy // nil: off
-	journal  *journal    // nil: off
-	faults   *faultRules
-	redact   *redactor
-	adminKey *[sha256.Size]byte // nil: no admin key
+	journal *journal     // the Gameball API's exchanges (journal.go); nil: off
+	handler http.Handler // the Gameball API: validation, then the strict handlers
+	faults  *faultRules  // what the handlers' fault middleware fires (faults.go)
 
-	readiness readiness // what GET /_mock/ready answers
-
-	// What guard.go checks before either API, and how it logs refusals.
-	refusals      *refusalLog
-	methods       *methodTable
-	crossOrigin   *http.CrossOriginProtection
-	loopbackHosts bool
-	allowedHosts  []string
+	readiness readiness // what GET /_mock/ready answers (readiness.go)
 }
 
 // New returns a server answering for engine's accounts.
@@ -110,10 +105,6 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 		maxBody: opts.MaxBodyBytes,
 		ids:     newRequestIDs(),
 		faults:  newFaultRules(),
-
-		crossOrigin:   http.NewCrossOriginProtection(),
-		loopbackHosts: opts.LoopbackHosts,
-		allowedHosts:  normalizeHosts(opts.AllowedHosts),
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -128,7 +119,12 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 		secrets = append(secrets[:len(secrets):len(secrets)], opts.AdminKey)
 	}
 	s.redact = newRedactor(engine, secrets, s.adminKey)
-	s.refusals = newRefusalLog(s.logger, s.redact)
+	s.origin = &originPolicy{
+		loopbackHosts: opts.LoopbackHosts,
+		allowedHosts:  normalizeHosts(opts.AllowedHosts),
+		crossOrigin:   http.NewCrossOriginProtection(),
+		refusals:      newRefusalLog(s.logger, s.redact),
+	}
 	switch {
 	case opts.JournalSize == 0:
 		s.journal = newJournal(DefaultJournalSize)
@@ -177,7 +173,7 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 		if origins == nil {
 			origins = DefaultCORSOrigins
 		}
-		s.cors = newCORSPolicy(origins, allowedHeaders(doc, controlDoc), s.refusals)
+		s.origin.cors = newCORSPolicy(origins, allowedHeaders(doc, controlDoc), s.origin.refusals)
 	}
 	return s, nil
 }
@@ -190,23 +186,30 @@ func (s *Server) Engine() *loyalty.Engine { return s.engine }
 // load balancer or a test harness stops sending it requests.
 func (s *Server) SetReady(ready bool) { s.readiness.stopping.Store(!ready) }
 
-// ServeHTTP answers one request.
+// ServeHTTP answers one request, top to bottom: an exchange for the layers
+// below to fill in; the origin policy (Host, CORS preflight, cross-site
+// writes) and coded bodies; the body limit; then the control API, or the
+// journal's copy of the request and the Gameball API (validation and
+// authentication, the strict handlers with their fault, steering and
+// recording middlewares, the engine); last the journal entry and the log
+// line.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x := &exchange{requestID: s.ids.new(), started: time.Now(), redact: s.redact}
 	r = r.WithContext(withExchange(r.Context(), x))
 	w.Header().Set("X-Request-Id", x.requestID)
-	if s.guardHost(w, r) {
+	if s.origin.refuseHost(w, r) {
 		s.logRequest(r, x, &statusRecorder{status: http.StatusForbidden})
 		return
 	}
-	if s.cors != nil && s.cors.handle(w, r) {
-		return // a preflight, answered
+	if s.origin.preflight(w, r) {
+		return
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK, methods: s.methods, req: r}
-	if s.guard(rec, r) {
+	if s.origin.refuseCrossSite(rec, r) || refuseCodedBody(rec, r) {
 		s.logRequest(r, x, rec)
 		return
 	}
+
 	control := r.URL.Path == "/_mock" || strings.HasPrefix(r.URL.Path, ControlPrefix)
 	limit := s.maxBody
 	if control {
@@ -227,21 +230,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	var body []byte
-	var bodyErr error
-	if s.journal != nil {
-		// The journal shows the body as sent, even when the request is
-		// refused before anything reads it; the validator then reads the
-		// same bytes, and the same error past the limit.
-		if r.Body != nil && r.Body != http.NoBody {
-			body, bodyErr = io.ReadAll(r.Body)
-			r.Body = &replayBody{Reader: bytes.NewReader(body), err: bodyErr}
-		}
-		rec.capture = true
-	}
-	if s.journal != nil {
-		x.record = func() { s.journal.add(newRecord(r, x, rec, body)) }
-	}
+	s.journal.capture(r, rec, x)
 	api := apiVersion(r, x) // v4.1 is served as v4.0; the journal keeps r as sent
 	rec.req = api
 	s.handler.ServeHTTP(rec, s.methods.headAsGet(api))
@@ -317,20 +306,3 @@ func (r *statusRecorder) answered(x *exchange) int {
 	}
 	return r.status
 }
-
-// replayBody hands the validator a body already read: its bytes, then the
-// error reading it ended with (a *http.MaxBytesError past the limit).
-type replayBody struct {
-	*bytes.Reader
-	err error
-}
-
-func (b *replayBody) Read(p []byte) (int, error) {
-	n, err := b.Reader.Read(p)
-	if err == io.EOF && b.err != nil {
-		return n, b.err
-	}
-	return n, err
-}
-
-func (b *replayBody) Close() error { return nil }
