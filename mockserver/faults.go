@@ -253,20 +253,17 @@ func (f *faultRules) match(operation, account string, customers func() []string)
 	return plan
 }
 
-// applyFaults is the strict middleware that applies the fault rules to a
-// valid, authenticated request.
-func (s *Server) applyFaults(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
-	return s.faultHandler(next, operationNamed(operationID).ID)
-}
-
-func (s *Server) faultHandler(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+// middleware is the strict middleware that applies the rules to a valid,
+// authenticated request.
+func (f *faultRules) middleware(next api.StrictHandlerFunc, goName string) api.StrictHandlerFunc {
+	operationID := operationNamed(goName).ID
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 		x := exchangeFrom(ctx)
 		account := ""
 		if x != nil && x.account != nil {
 			account = x.account.Name()
 		}
-		plan := s.faults.match(operationID, account, func() []string { return customerIDs(request) })
+		plan := f.match(operationID, account, func() []string { return customerIDs(request) })
 		if plan == nil {
 			return next(ctx, w, r, request)
 		}

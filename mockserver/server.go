@@ -142,7 +142,7 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 	// Generated strict middlewares run last-listed first: recordOperation,
 	// then steer (the request's own Prefer header), then the fault rules,
 	// then the refusal of customerIds that could not be read back.
-	middlewares := []api.StrictMiddlewareFunc{refuseUnreadableIDs, s.applyFaults, steer, recordOperation}
+	middlewares := []api.StrictMiddlewareFunc{refuseUnreadableIDs, s.faults.middleware, steer, recordOperation}
 	strict := api.NewStrictHandlerWithOptions(&handlers{engine: engine}, middlewares, api.StrictHTTPServerOptions{
 		// The validator has checked the body already; a decode failure here
 		// means the generated types and the spec disagree.
