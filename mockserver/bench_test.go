@@ -3,7 +3,6 @@ package mockserver_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -171,16 +170,12 @@ func perfWaitBatch(tb testing.TB, acct *loyalty.Account, id int64) loyalty.Batch
 }
 
 // perfRawCall is the call of an operation perfCalls has no typed call for
-// yet (a new one): its known valid body or spec example over plain HTTP, so
+// yet (a new one): validRequestBody over plain HTTP, so
 // every operation of the table is benchmarked with no edit here. It may
 // answer any status the operation documents below 500 (the same example
 // twice may be a replay).
 func perfRawCall(tb testing.TB, op optable.Operation) perfCall {
-	body := fuzzValidBodies[op.ID]
-	if examples := requestExamples(tb, op.ID); body == "" && len(examples) > 0 {
-		raw, _ := json.Marshal(examples[0])
-		body = string(raw)
-	}
+	body := validRequestBody(tb, op)
 	return func(ctx context.Context, m *perfMock, _ int) (int, error) {
 		req, err := http.NewRequestWithContext(ctx, op.Method, m.url+op.Fill("cust_read"), strings.NewReader(body))
 		if err != nil {

@@ -17,6 +17,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"pgregory.net/rapid"
+
 	"github.com/gbkit/gameball-go/contracttest"
 	"github.com/gbkit/gameball-go/internal/corpus"
 	"github.com/gbkit/gameball-go/internal/optable"
@@ -166,7 +169,7 @@ var fuzzValidBodies = map[string]string{
 // in every way internal/corpus knows.
 func fuzzSeeds(tb testing.TB, op optable.Operation) []fuzzSeed {
 	const key, secret = "gb_test_apikey", "gb_test_secretkey"
-	bodies := [][]byte{[]byte(fuzzValidBodies[op.ID])}
+	bodies := [][]byte{[]byte(validRequestBody(tb, op))}
 	for _, ex := range requestExamples(tb, op.ID) {
 		raw, _ := json.Marshal(ex)
 		bodies = append(bodies, raw)
@@ -191,6 +194,45 @@ func fuzzSeeds(tb testing.TB, op optable.Operation) []fuzzSeed {
 		seeds = append(seeds, fuzzSeed{"1", []byte(raw), "application/json", key, secret})
 	}
 	return seeds
+}
+
+// validRequestBody is a request body of the operation that passes
+// validation: its known valid body, else its first spec example, else a
+// value drawn from its schema (internal/corpus, the same draw every time);
+// "" for an operation without a body. An operation added to the spec gets
+// one with no edit here.
+func validRequestBody(tb testing.TB, op optable.Operation) string {
+	if body, ok := fuzzValidBodies[op.ID]; ok || !op.Body {
+		return body
+	}
+	if examples := requestExamples(tb, op.ID); len(examples) > 0 {
+		raw, _ := json.Marshal(examples[0])
+		return string(raw)
+	}
+	schema := requestSchema(tb, op.ID)
+	if schema == nil {
+		return ""
+	}
+	raw, _ := json.Marshal(rapid.Custom(func(t *rapid.T) any { return corpus.Valid(t, schema, "body") }).Example(0))
+	return string(raw)
+}
+
+// requestSchema is the operation's JSON request body schema, or nil.
+func requestSchema(tb testing.TB, id string) *openapi3.Schema {
+	doc, err := bundle()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		for _, op := range doc.Paths.Value(path).Operations() {
+			if op.OperationID == id && op.RequestBody != nil {
+				if mt := op.RequestBody.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+					return mt.Schema.Value
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // bundle is the spec the examples come from, loaded once per process.
@@ -241,7 +283,7 @@ func TestWriteFuzzSeeds(t *testing.T) {
 	}
 	for _, op := range optable.All {
 		var seeds []fuzzSeed
-		if bodies := fuzzCorpusBodies(t, op.ID); len(bodies) > 0 {
+		if bodies := fuzzCorpusBodies(t, op); len(bodies) > 0 {
 			// At most 64, spread over the examples and their breakages.
 			stride := max(1, (len(bodies)+63)/64)
 			for i := 0; i < len(bodies); i += stride {
@@ -267,16 +309,18 @@ func TestWriteFuzzSeeds(t *testing.T) {
 }
 
 // fuzzCorpusBodies are an operation's JSON bodies built from the spec's
-// examples and its known valid body: each as is and broken in each place in
+// examples and validRequestBody: each as is and broken in each place in
 // turn. None for an operation without a request body.
-func fuzzCorpusBodies(t *testing.T, id string) [][]byte {
-	examples := requestExamples(t, id)
-	if body, ok := fuzzValidBodies[id]; ok {
+func fuzzCorpusBodies(t *testing.T, op optable.Operation) [][]byte {
+	examples := requestExamples(t, op.ID)
+	if body := validRequestBody(t, op); body != "" {
 		var valid any
 		if err := json.Unmarshal([]byte(body), &valid); err != nil {
 			t.Fatal(err)
 		}
-		examples = append(examples, valid)
+		if len(examples) == 0 || fuzzValidBodies[op.ID] != "" {
+			examples = append(examples, valid)
+		}
 	}
 	var out [][]byte
 	for _, ex := range examples {

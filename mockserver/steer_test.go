@@ -16,16 +16,12 @@ import (
 // answers each status it documents when a valid request asks for it with
 // Prefer, with Gameball's error object naming the operation, and refuses a
 // status it does not document. A new operation is covered with no edit here:
-// the request is its known valid body, or its spec example.
+// the request is validRequestBody's.
 func TestPreferSteersEveryOperation(t *testing.T) {
 	m := startPerfMock(t, mockserver.Options{})
 	call := func(t *testing.T, op optable.Operation, prefer string) (int, map[string]any) {
 		t.Helper()
-		valid := fuzzValidBodies[op.ID]
-		if examples := requestExamples(t, op.ID); valid == "" && len(examples) > 0 {
-			raw, _ := json.Marshal(examples[0])
-			valid = string(raw)
-		}
+		valid := validRequestBody(t, op)
 		var body io.Reader
 		if valid != "" {
 			body = strings.NewReader(valid)
