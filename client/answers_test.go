@@ -58,7 +58,7 @@ func TestUndecodableBatchAnswerSaysTheJobWasCreated(t *testing.T) {
 	_, url := serve(t, ok(`{"jobId":"seven"}`))
 	items := make([]client.BalanceAdjustmentItem, 1500)
 	for i := range items {
-		items[i] = client.BalanceAdjustmentItem{CustomerId: "cust_1", Amount: 1}
+		items[i] = client.BalanceAdjustmentItem{CustomerID: "cust_1", Amount: 1}
 	}
 	jobs, err := newClient(t, url, &waits{}).SubmitBalanceAdjustments(context.Background(), items)
 	if !errors.Is(err, client.ErrUndecodableResponse) || len(jobs) != 0 {

@@ -78,10 +78,10 @@ func submit[I any](ctx context.Context, c *Client, items []I, build func(server 
 	var jobs []BatchJob
 	for first := 0; first < len(items); first += MaxBatchItems {
 		chunk := items[first:min(first+MaxBatchItems, len(items))]
-		job, info, err := callInfoOf[struct{ JobId *float64 }](ctx, c, nil, func(server string) (*http.Request, error) {
+		job, info, err := callInfoOf[struct{ JobID *float64 }](ctx, c, nil, func(server string) (*http.Request, error) {
 			return build(server, chunk)
 		})
-		if err == nil && job.JobId == nil {
+		if err == nil && job.JobID == nil {
 			err = fmt.Errorf("gameball: %s: the answer has no jobId", info.op.ID)
 		}
 		if errors.Is(err, ErrUndecodableResponse) {
@@ -97,7 +97,7 @@ func submit[I any](ctx context.Context, c *Client, items []I, build func(server 
 			return jobs, fmt.Errorf("gameball: items %d to %d of %d not submitted: %w", first, len(items)-1, len(items), err)
 		}
 		jobs = append(jobs, BatchJob{
-			ID:        formatJobID(job.JobId),
+			ID:        formatJobID(job.JobID),
 			Operation: info.op.ID,
 			First:     first,
 			Count:     len(chunk),

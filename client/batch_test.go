@@ -43,8 +43,8 @@ type fakeJob struct {
 }
 
 type fakeItem struct {
-	CustomerId    string  `json:"customerId"`
-	TransactionId string  `json:"transactionId"`
+	CustomerID    string  `json:"customerId"`
+	TransactionID string  `json:"transactionId"`
 	Amount        float64 `json:"amount"`
 }
 
@@ -73,7 +73,7 @@ func (f *fakeBatches) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.Atoi(strings.Split(r.URL.Path, "/")[5]) // /api/v4.0/integrations/batches/{id}/status
 	job := f.jobs[id-1]
 	job.polls++
-	st := client.BatchStatus{BatchId: ptr(strconv.Itoa(id)), Status: ptr(client.BatchStateProcessing)}
+	st := client.BatchStatus{BatchID: ptr(strconv.Itoa(id)), Status: ptr(client.BatchStateProcessing)}
 	if job.polls > f.busyPolls {
 		st.Status, st.Results, st.Errors = ptr(job.status), ptr(anys(job.results)), ptr(anys(job.errors))
 	}
@@ -87,10 +87,10 @@ func (f *fakeBatches) run(items []fakeItem, cashback bool) *fakeJob {
 	for i, it := range items {
 		refuse := 0
 		switch {
-		case it.CustomerId == "STOP":
+		case it.CustomerID == "STOP":
 			job.status = client.BatchStateFailed
 			return job
-		case cashback && f.seenTx[it.TransactionId]:
+		case cashback && f.seenTx[it.TransactionID]:
 			refuse = 9004
 		case cashback && it.Amount < 0:
 			refuse = 3003
@@ -101,8 +101,8 @@ func (f *fakeBatches) run(items []fakeItem, cashback bool) *fakeJob {
 			job.errors = append(job.errors, client.BatchItemError{Index: ptr(i), Code: ptr(refuse), Message: ptr("refused")})
 			continue
 		}
-		f.seenTx[it.TransactionId] = true
-		job.results = slices.Insert(job.results, 0, client.BatchItemResult{Index: ptr(i), TransactionId: ptr(it.TransactionId), Points: ptr(it.Amount)})
+		f.seenTx[it.TransactionID] = true
+		job.results = slices.Insert(job.results, 0, client.BatchItemResult{Index: ptr(i), TransactionID: ptr(it.TransactionID), Points: ptr(it.Amount)})
 	}
 	return job
 }
@@ -129,7 +129,7 @@ func newFake(t *testing.T, f *fakeBatches) string {
 func cashbackItems(n int) []client.CashbackBatchItem {
 	items := make([]client.CashbackBatchItem, n)
 	for i := range items {
-		items[i] = client.CashbackBatchItem{CustomerId: fmt.Sprintf("c%d", i), TransactionId: fmt.Sprintf("T%d", i), TransactionTime: gbtime.New(epoch), Amount: 10}
+		items[i] = client.CashbackBatchItem{CustomerID: fmt.Sprintf("c%d", i), TransactionID: fmt.Sprintf("T%d", i), TransactionTime: gbtime.New(epoch), Amount: 10}
 	}
 	return items
 }
@@ -143,10 +143,10 @@ func TestBatchesInInputOrder(t *testing.T) {
 	url := newFake(t, f)
 	items := cashbackItems(2500)
 	for i := 1001; i < 2000; i += 2 {
-		items[i].TransactionId = items[i-1].TransactionId // odd items of job 2 replay their neighbour: 9004
+		items[i].TransactionID = items[i-1].TransactionID // odd items of job 2 replay their neighbour: 9004
 	}
 	items[2050].Amount = -1         // 3003
-	items[2100].CustomerId = "STOP" // job 3 fails here: items 2100.. never run
+	items[2100].CustomerID = "STOP" // job 3 fails here: items 2100.. never run
 	w := &waits{}
 	c := newClient(t, url, w, client.BatchPolling(100*time.Millisecond, 300*time.Millisecond))
 
@@ -185,8 +185,8 @@ func TestBatchesInInputOrder(t *testing.T) {
 			t.Fatalf("item %d: job %s, want %s", i, o.JobID, wantJob)
 		}
 		if want == nil {
-			if o.Err != nil || o.Result == nil || *o.Result.TransactionId != items[i].TransactionId {
-				t.Fatalf("item %d: %+v, want the result for %s", i, o, items[i].TransactionId)
+			if o.Err != nil || o.Result == nil || *o.Result.TransactionID != items[i].TransactionID {
+				t.Fatalf("item %d: %+v, want the result for %s", i, o, items[i].TransactionID)
 			}
 			continue
 		}
@@ -208,7 +208,7 @@ func TestSubmitStopsAtAFailedJob(t *testing.T) {
 	url := newFake(t, f)
 	items := make([]client.BalanceAdjustmentItem, 2500)
 	for i := range items {
-		items[i] = client.BalanceAdjustmentItem{CustomerId: "c", Amount: 1}
+		items[i] = client.BalanceAdjustmentItem{CustomerID: "c", Amount: 1}
 	}
 	jobs, err := newClient(t, url, &waits{}).SubmitBalanceAdjustments(context.Background(), items)
 	if !errors.Is(err, client.ErrServer) || !strings.Contains(err.Error(), "items 1000 to 2499 of 2500 not submitted") {

@@ -12,30 +12,30 @@ import (
 
 // BatchItemResult is a batch item that was applied.
 type BatchItemResult struct {
-	// CustomerId is the item's customer.
-	CustomerId *string `json:"customerId,omitempty"`
-	// GameballTransactionId identifies the transaction the item created.
-	GameballTransactionId *float64 `json:"gameballTransactionId,omitempty"`
+	// CustomerID is the item's customer.
+	CustomerID *string `json:"customerId,omitempty"`
+	// GameballTransactionID identifies the transaction the item created.
+	GameballTransactionID *float64 `json:"gameballTransactionId,omitempty"`
 	// Index is the item's zero-based position in the batch request.
 	Index *int `json:"index,omitempty"`
 	// Points the item added (negative where it deducted).
 	Points *float64 `json:"points,omitempty"`
-	// TransactionId is the item's transactionId, where it has one.
-	TransactionId *string `json:"transactionId,omitempty"`
+	// TransactionID is the item's transactionId, where it has one.
+	TransactionID *string `json:"transactionId,omitempty"`
 }
 
 // BatchItemError is a batch item that failed.
 type BatchItemError struct {
 	// Code is Gameball's error code for the item.
 	Code *int `json:"code,omitempty"`
-	// CustomerId is the item's customer.
-	CustomerId *string `json:"customerId,omitempty"`
+	// CustomerID is the item's customer.
+	CustomerID *string `json:"customerId,omitempty"`
 	// Index is the item's zero-based position in the batch request.
 	Index *int `json:"index,omitempty"`
 	// Message says why the item failed.
 	Message *string `json:"message,omitempty"`
-	// TransactionId is the item's transactionId, where it has one.
-	TransactionId *string `json:"transactionId,omitempty"`
+	// TransactionID is the item's transactionId, where it has one.
+	TransactionID *string `json:"transactionId,omitempty"`
 	// Type is the error's category.
 	Type *string `json:"type,omitempty"`
 }

@@ -91,11 +91,11 @@ func (c *Client) GetCustomerBalance(ctx context.Context, customerID string, edit
 
 // BatchID is the job id as GetBatchStatus and StopBatch take it; "" when
 // the answer had none.
-func (j CashbackBatchJob) BatchID() string { return formatJobID(j.JobId) }
+func (j CashbackBatchJob) BatchID() string { return formatJobID(j.JobID) }
 
 // BatchID is the job id as GetBatchStatus and StopBatch take it; "" when
 // the answer had none.
-func (j BalanceAdjustmentBatchJob) BatchID() string { return formatJobID(j.JobId) }
+func (j BalanceAdjustmentBatchJob) BatchID() string { return formatJobID(j.JobID) }
 
 // formatJobID writes a jobId (a JSON number in the spec) as the path's
 // string: 4821, not 4821.000000 or 4.821e+03.

@@ -220,7 +220,7 @@ func newAPIError(info callInfo, resp *http.Response, body []byte, now time.Time)
 	var obj GameballError
 	if json.Unmarshal(body, &obj) == nil && (obj.Code != 0 || obj.Message != "") {
 		e.Code, e.Type, e.Message = ErrorCode(obj.Code), obj.Type, obj.Message
-		e.DocumentationURL, e.RequestID = deref(obj.DocumentationUrl), deref(obj.RequestId)
+		e.DocumentationURL, e.RequestID = deref(obj.DocumentationURL), deref(obj.RequestID)
 		if e.Type == "" && e.Code != 0 {
 			e.Type = errcode.Code(e.Code).Type()
 		}

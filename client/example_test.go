@@ -34,8 +34,8 @@ func Example() {
 		log.Fatal(err)
 	}
 	res, err := c.RewardCashback(ctx, client.RewardCashbackRequest{
-		CustomerId:      "cust_12345abc",
-		TransactionId:   "TXN987654321",
+		CustomerID:      "cust_12345abc",
+		TransactionID:   "TXN987654321",
 		TransactionTime: gbtime.New(time.Now()),
 		Amount:          150.75,
 	})
@@ -46,7 +46,7 @@ func Example() {
 
 	// The same transactionId again is refused, not awarded twice.
 	_, err = c.RewardCashback(ctx, client.RewardCashbackRequest{
-		CustomerId: "cust_12345abc", TransactionId: "TXN987654321", TransactionTime: gbtime.New(time.Now()), Amount: 150.75,
+		CustomerID: "cust_12345abc", TransactionID: "TXN987654321", TransactionTime: gbtime.New(time.Now()), Amount: 150.75,
 	})
 	fmt.Println("again:", errors.Is(err, client.ErrDuplicateTransaction))
 	// Output:
@@ -63,15 +63,15 @@ func ExampleClient_RewardCashback() {
 
 	c := srv.Client
 	res, err := c.RewardCashback(context.Background(), client.RewardCashbackRequest{
-		CustomerId:      "cust_1",
-		TransactionId:   "ORDER-1001",
+		CustomerID:      "cust_1",
+		TransactionID:   "ORDER-1001",
 		TransactionTime: gbtime.New(time.Now()),
 		Amount:          99.5,
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%s earned %v points worth %v\n", *res.CustomerId, *res.RewardEquivalentPoints, *res.RewardAmount)
+	fmt.Printf("%s earned %v points worth %v\n", *res.CustomerID, *res.RewardEquivalentPoints, *res.RewardAmount)
 	// Output: cust_1 earned 99 points worth 4.95
 }
 
@@ -85,8 +85,8 @@ func ExampleClient_RewardCashbackBatch() {
 
 	c := srv.Client
 	job, err := c.RewardCashbackBatch(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
-		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
-		{CustomerId: "cust_2", TransactionId: "ORDER-2", TransactionTime: gbtime.New(time.Now()), Amount: 30},
+		{CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
+		{CustomerID: "cust_2", TransactionID: "ORDER-2", TransactionTime: gbtime.New(time.Now()), Amount: 30},
 	}})
 	if err != nil {
 		log.Fatal(err)
@@ -115,15 +115,15 @@ func ExampleClient_CalculatePaymentCashback() {
 	res, err := c.CalculatePaymentCashback(context.Background(), client.CalculatePaymentCashbackRequest{
 		TotalPaid: new(100.0),
 		PaymentDetails: &[]client.PaymentService{
-			{ServiceId: new("phone-bill"), Amount: new(40.0)},
-			{ServiceId: new("tv"), Amount: new(60.0), Category: &[]string{"Electronics"}}, // a custom rate of 3
+			{ServiceID: new("phone-bill"), Amount: new(40.0)},
+			{ServiceID: new("tv"), Amount: new(60.0), Category: &[]string{"Electronics"}}, // a custom rate of 3
 		},
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, s := range *res.PaymentDetails {
-		fmt.Println(*s.ServiceId, *s.TotalPoints)
+		fmt.Println(*s.ServiceID, *s.TotalPoints)
 	}
 	fmt.Println("total", *res.TotalPoints)
 	// Output:
@@ -142,8 +142,8 @@ func ExampleClient_AdjustBalanceBatch() {
 
 	c := srv.Client
 	job, err := c.AdjustBalanceBatch(ctx, client.AdjustBalanceBatchRequest{Body: &[]client.BalanceAdjustmentItem{
-		{CustomerId: "cust_1", Amount: 40, Reason: new("goodwill")},
-		{CustomerId: "cust_1", Amount: -15},
+		{CustomerID: "cust_1", Amount: 40, Reason: new("goodwill")},
+		{CustomerID: "cust_1", Amount: -15},
 	}})
 	if err != nil {
 		log.Fatal(err)
@@ -170,7 +170,7 @@ func ExampleClient_AddManualTransaction() {
 	c := srv.Client
 	manual := func(id string, points int) (*client.ManualTransaction, error) {
 		return c.AddManualTransaction(ctx, client.AddManualTransactionRequest{
-			CustomerId: "cust_1", TransactionId: id, TransactionTime: new(gbtime.New(time.Now())),
+			CustomerID: "cust_1", TransactionID: id, TransactionTime: new(gbtime.New(time.Now())),
 			Username: "admin_user", Reason: "Referral bonus", Points: new(points),
 		})
 	}
@@ -200,8 +200,8 @@ func ExampleClient_GetBatchStatus() {
 
 	c := srv.Client
 	job, err := c.RewardCashbackBatch(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
-		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
-		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20}, // a replay
+		{CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
+		{CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20}, // a replay
 	}})
 	if err != nil {
 		log.Fatal(err)
@@ -239,8 +239,8 @@ func ExampleClient_StopBatch() {
 
 	c := srv.Client
 	job, err := c.RewardCashbackBatch(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
-		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
-		{CustomerId: "cust_2", TransactionId: "ORDER-2", TransactionTime: gbtime.New(time.Now()), Amount: 30},
+		{CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
+		{CustomerID: "cust_2", TransactionID: "ORDER-2", TransactionTime: gbtime.New(time.Now()), Amount: 30},
 	}})
 	if err != nil {
 		log.Fatal(err)
@@ -249,7 +249,7 @@ func ExampleClient_StopBatch() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("batch", *stopped.BatchId, *stopped.Status)
+	fmt.Println("batch", *stopped.BatchID, *stopped.Status)
 	// Output: batch 1 failed
 }
 
@@ -263,7 +263,7 @@ func ExampleClient_GetCustomerBalance() {
 
 	c := srv.Client
 	if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{
-		CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 300,
+		CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 300,
 	}); err != nil {
 		log.Fatal(err)
 	}
@@ -292,13 +292,13 @@ func ExampleClient_SubmitCashbackRewards() {
 	items := make([]client.CashbackBatchItem, 2500)
 	for i := range items {
 		items[i] = client.CashbackBatchItem{
-			CustomerId:      fmt.Sprintf("cust_%d", i%10),
-			TransactionId:   fmt.Sprintf("ORDER-%d", i),
+			CustomerID:      fmt.Sprintf("cust_%d", i%10),
+			TransactionID:   fmt.Sprintf("ORDER-%d", i),
 			TransactionTime: gbtime.New(time.Now()),
 			Amount:          10,
 		}
 	}
-	items[1234].TransactionId = "ORDER-0" // a replay of the first item
+	items[1234].TransactionID = "ORDER-0" // a replay of the first item
 
 	c := srv.Client
 	jobs, err := c.SubmitCashbackRewards(ctx, items)
@@ -367,7 +367,7 @@ func ExampleCaptureResponse() {
 	// too: quote the id to Gameball's support.
 	var info client.ResponseInfo
 	_, err = srv.Client.RewardCashback(context.Background(), client.RewardCashbackRequest{
-		CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 10,
+		CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 10,
 	}, client.CaptureResponse(&info))
 	if err != nil {
 		log.Fatal(err)
@@ -422,7 +422,7 @@ func ExampleRateLimit() {
 	}
 	for i := range 3 {
 		if _, err := c.RewardCashback(context.Background(), client.RewardCashbackRequest{
-			CustomerId: "cust_1", TransactionId: fmt.Sprintf("ORDER-%d", i), TransactionTime: gbtime.New(time.Now()), Amount: 10,
+			CustomerID: "cust_1", TransactionID: fmt.Sprintf("ORDER-%d", i), TransactionTime: gbtime.New(time.Now()), Amount: 10,
 		}); err != nil {
 			log.Fatal(err)
 		}

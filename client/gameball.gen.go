@@ -85,14 +85,14 @@ type GameballError struct {
 	// Code Gameball's own error code. The thousands give the category: 1xxx authentication, 2xxx request, 3xxx payload, 4xxx general, 5xxx server, 6xxx configuration, 7xxx customer, 9xxx transactions.
 	Code int `json:"code"`
 
-	// DocumentationUrl Where Gameball documents the error.
-	DocumentationUrl *string `json:"documentationUrl,omitempty"`
+	// DocumentationURL Where Gameball documents the error.
+	DocumentationURL *string `json:"documentationUrl,omitempty"`
 
 	// Message Human-readable explanation.
 	Message string `json:"message"`
 
-	// RequestId Identifier of the request, to quote to Gameball's support.
-	RequestId *string `json:"requestId,omitempty"`
+	// RequestID Identifier of the request, to quote to Gameball's support.
+	RequestID *string `json:"requestId,omitempty"`
 
 	// Type Category of the error.
 	Type string `json:"type"`
@@ -136,8 +136,8 @@ type BalanceAdjustmentItem struct {
 	// Amount Amount to adjust the balance by.
 	Amount float64 `json:"amount"`
 
-	// CustomerId Unique identifier for the customer.
-	CustomerId string `json:"customerId"`
+	// CustomerID Unique identifier for the customer.
+	CustomerID string `json:"customerId"`
 
 	// Reason Reason for the balance adjustment.
 	Reason *string `json:"reason,omitempty"`
@@ -150,8 +150,8 @@ type AdjustBalanceBatchRequest struct {
 
 // BalanceAdjustmentBatchJob defines parameters for AdjustBalanceBatch.
 type BalanceAdjustmentBatchJob struct {
-	// JobId The assigned job ID, which is later used for status verification and response retrieval.
-	JobId *float64 `json:"jobId,omitempty"`
+	// JobID The assigned job ID, which is later used for status verification and response retrieval.
+	JobID *float64 `json:"jobId,omitempty"`
 }
 
 // RewardCashbackBatchJSONBody defines parameters for RewardCashbackBatch.
@@ -162,8 +162,8 @@ type CashbackBatchItem struct {
 	// Amount Monetary value of the transaction for which the customer will be rewarded.
 	Amount float64 `json:"amount"`
 
-	// CustomerId Unique identifier for the customer that you can reference across the customer's whole lifetime.
-	CustomerId string `json:"customerId"`
+	// CustomerID Unique identifier for the customer that you can reference across the customer's whole lifetime.
+	CustomerID string `json:"customerId"`
 
 	// Email Customer's email address. Required if your account uses email-based channel merging.
 	Email *string `json:"email,omitempty"`
@@ -171,8 +171,8 @@ type CashbackBatchItem struct {
 	// Mobile Customer's mobile number. Required if your account uses mobile-based channel merging.
 	Mobile *string `json:"mobile,omitempty"`
 
-	// TransactionId A unique identifier for a transaction in your system (e.g., order number or invoice number).
-	TransactionId string `json:"transactionId"`
+	// TransactionID A unique identifier for a transaction in your system (e.g., order number or invoice number).
+	TransactionID string `json:"transactionId"`
 
 	// TransactionTime The time of the transaction in your system. Must be in UTC (ISO 8601 format).
 	TransactionTime gbtime.Time `json:"transactionTime"`
@@ -185,8 +185,8 @@ type RewardCashbackBatchRequest struct {
 
 // CashbackBatchJob defines parameters for RewardCashbackBatch.
 type CashbackBatchJob struct {
-	// JobId The assigned job ID, which is later used for status verification and response retrieval.
-	JobId *float64 `json:"jobId,omitempty"`
+	// JobID The assigned job ID, which is later used for status verification and response retrieval.
+	JobID *float64 `json:"jobId,omitempty"`
 }
 
 // BatchState defines parameters for GetBatchStatus.
@@ -194,7 +194,7 @@ type BatchState string
 
 // BatchStatus defines parameters for GetBatchStatus.
 type BatchStatus struct {
-	BatchId        *string        `json:"batchId,omitempty"`
+	BatchID        *string        `json:"batchId,omitempty"`
 	Errors         *[]interface{} `json:"errors,omitempty"`
 	FailedItems    *float64       `json:"failedItems,omitempty"`
 	ProcessedItems *float64       `json:"processedItems,omitempty"`
@@ -206,7 +206,7 @@ type BatchStatus struct {
 
 // StoppedBatch defines parameters for StopBatch.
 type StoppedBatch struct {
-	BatchId *string `json:"batchId,omitempty"`
+	BatchID *string `json:"batchId,omitempty"`
 	Message *string `json:"message,omitempty"`
 	Status  *string `json:"status,omitempty"`
 }
@@ -225,8 +225,8 @@ type PaymentBranch struct {
 	// Name Name of the branch.
 	Name *string `json:"name,omitempty"`
 
-	// UniqueId Unique identifier for the branch.
-	UniqueId *string `json:"uniqueId,omitempty"`
+	// UniqueID Unique identifier for the branch.
+	UniqueID *string `json:"uniqueId,omitempty"`
 }
 
 // PaymentMerchant defines parameters for CalculatePaymentCashback.
@@ -237,8 +237,8 @@ type PaymentMerchant struct {
 	// Name Name of the merchant.
 	Name *string `json:"name,omitempty"`
 
-	// UniqueId Unique identifier for the merchant.
-	UniqueId *string `json:"uniqueId,omitempty"`
+	// UniqueID Unique identifier for the merchant.
+	UniqueID *string `json:"uniqueId,omitempty"`
 }
 
 // PaymentService defines parameters for CalculatePaymentCashback.
@@ -255,8 +255,8 @@ type PaymentService struct {
 	// Extra Key-value pairs containing any extra information about the service. The values must be of type string or number.
 	Extra *map[string]interface{} `json:"extra,omitempty"`
 
-	// ServiceId Unique identifier for the service.
-	ServiceId *string `json:"serviceId,omitempty"`
+	// ServiceID Unique identifier for the service.
+	ServiceID *string `json:"serviceId,omitempty"`
 
 	// ServiceName Service title or name.
 	ServiceName *string `json:"serviceName,omitempty"`
@@ -273,8 +273,8 @@ type PaymentService struct {
 
 // CalculatePaymentCashbackRequest defines parameters for CalculatePaymentCashback.
 type CalculatePaymentCashbackRequest struct {
-	// CustomerId Unique identifier for the customer that you can reference across the customer's whole lifetime. Could be a database ID, random string, email or anything that uniquely identifies the customer. If provided, the cashback calculation will consider the customer's tier. Special tier-based configurations, such as enhanced point accrual rates, may affect the points calculation.
-	CustomerId *string `json:"customerId,omitempty"`
+	// CustomerID Unique identifier for the customer that you can reference across the customer's whole lifetime. Could be a database ID, random string, email or anything that uniquely identifies the customer. If provided, the cashback calculation will consider the customer's tier. Special tier-based configurations, such as enhanced point accrual rates, may affect the points calculation.
+	CustomerID *string `json:"customerId,omitempty"`
 
 	// Email Customer's email address. **Note:** This is required if your account uses email-based channel merging.
 	Email *string `json:"email,omitempty"`
@@ -309,8 +309,8 @@ type ServiceCashback struct {
 	// CampaignEndDate The end date of the active campaign affecting this service. This is the date when the campaign will no longer influence points or rewards.
 	CampaignEndDate *gbtime.Time `json:"campaignEndDate,omitempty"`
 
-	// CampaignId The unique identifier for the active transactional campaign that affects the cashback reward for this service. If no campaign is applicable, this field will be null.
-	CampaignId *int `json:"campaignId,omitempty"`
+	// CampaignID The unique identifier for the active transactional campaign that affects the cashback reward for this service. If no campaign is applicable, this field will be null.
+	CampaignID *int `json:"campaignId,omitempty"`
 
 	// CampaignImpactPoints The total number of additional points given for this service due to the campaign's impact. **Example:** If the base points for a service are 100 and the campaign offers 5x points, the campaignImpactPoints would be 400.
 	CampaignImpactPoints *float64 `json:"campaignImpactPoints,omitempty"`
@@ -327,8 +327,8 @@ type ServiceCashback struct {
 	// RewardWalletFactor The multiplier applied to the service amount to calculate the base points earned. This factor represents how many points are earned per unit of currency spent. **Example:** If the account rewards 10 points for every $1 spent, the rewardWalletFactor would be 10.
 	RewardWalletFactor *float64 `json:"rewardWalletFactor,omitempty"`
 
-	// ServiceId Unique identifier for the service.
-	ServiceId *string `json:"serviceId,omitempty"`
+	// ServiceID Unique identifier for the service.
+	ServiceID *string `json:"serviceId,omitempty"`
 
 	// TotalDecimalPoints The total decimal points earned for this service, including any campaign impact.
 	TotalDecimalPoints *float64 `json:"totalDecimalPoints,omitempty"`
@@ -366,8 +366,8 @@ type TransactionBranch struct {
 	// Name Name of the branch where the transaction took place.
 	Name *string `json:"name,omitempty"`
 
-	// UniqueId Unique identifier for the branch where the transaction took place.
-	UniqueId string `json:"uniqueId"`
+	// UniqueID Unique identifier for the branch where the transaction took place.
+	UniqueID string `json:"uniqueId"`
 }
 
 // TransactionMerchant defines parameters for RewardCashback.
@@ -377,8 +377,8 @@ type TransactionMerchant struct {
 	// Name Name of the merchant.
 	Name *string `json:"name,omitempty"`
 
-	// UniqueId Unique identifier for the merchant.
-	UniqueId *string `json:"uniqueId,omitempty"`
+	// UniqueID Unique identifier for the merchant.
+	UniqueID *string `json:"uniqueId,omitempty"`
 }
 
 // RewardCashbackRequest defines parameters for RewardCashback.
@@ -389,8 +389,8 @@ type RewardCashbackRequest struct {
 	// Configurations This object contains configurations related to the cashback settings.
 	Configurations *CashbackConfigurations `json:"configurations,omitempty"`
 
-	// CustomerId Unique identifier for the customer that you can reference across the customer's whole lifetime. Could be a database ID, random string, email or anything that uniquely identifies the customer.
-	CustomerId string `json:"customerId"`
+	// CustomerID Unique identifier for the customer that you can reference across the customer's whole lifetime. Could be a database ID, random string, email or anything that uniquely identifies the customer.
+	CustomerID string `json:"customerId"`
 
 	// Email Customer's email address. This is required if your account uses email-based channel merging.
 	Email *string `json:"email,omitempty"`
@@ -401,8 +401,8 @@ type RewardCashbackRequest struct {
 	// Mobile Customer's mobile number. This is required if your account uses mobile-based channel merging.
 	Mobile *string `json:"mobile,omitempty"`
 
-	// TransactionId A unique identifier for a transaction in your system (e.g., order number or invoice number). This ID is critical for managing transaction lifecycle events such as reversals, cancellations, or refunds in Gameball.
-	TransactionId string `json:"transactionId"`
+	// TransactionID A unique identifier for a transaction in your system (e.g., order number or invoice number). This ID is critical for managing transaction lifecycle events such as reversals, cancellations, or refunds in Gameball.
+	TransactionID string `json:"transactionId"`
 
 	// TransactionTime The time of the transaction in your system (e.g., order datetime, invoice datetime). Must be in UTC (ISO 8601 format).
 	TransactionTime gbtime.Time `json:"transactionTime"`
@@ -410,11 +410,11 @@ type RewardCashbackRequest struct {
 
 // RewardCashbackResult defines parameters for RewardCashback.
 type RewardCashbackResult struct {
-	// CustomerId Unique identifier for the customer that you can reference across the customer's whole lifetime. Could be a database ID, random string, email, or anything that uniquely identifies the customer.
-	CustomerId *string `json:"customerId,omitempty"`
+	// CustomerID Unique identifier for the customer that you can reference across the customer's whole lifetime. Could be a database ID, random string, email, or anything that uniquely identifies the customer.
+	CustomerID *string `json:"customerId,omitempty"`
 
-	// GameballTransactionId Unique identifier for the transaction in the Gameball system.
-	GameballTransactionId *float64 `json:"gameballTransactionId,omitempty"`
+	// GameballTransactionID Unique identifier for the transaction in the Gameball system.
+	GameballTransactionID *float64 `json:"gameballTransactionId,omitempty"`
 
 	// RewardAmount The monetary value equivalent of the points rewarded to the customer for the transaction. Example: If the customer earns 50 points for their purchase and each point is worth $0.10, the rewardAmount will be $5.
 	RewardAmount *float64 `json:"rewardAmount,omitempty"`
@@ -431,8 +431,8 @@ type AddManualTransactionRequest struct {
 	// Amount The monetary value, in system currency, associated with the transaction. Provide either points or amount. Positive values add points, and negative values deduct points.
 	Amount *float64 `json:"amount,omitempty"`
 
-	// CustomerId Unique identifier for the customer that you can reference across the customer's whole lifetime. Could be a database ID, random string, email, or anything that uniquely identifies the customer.
-	CustomerId string `json:"customerId"`
+	// CustomerID Unique identifier for the customer that you can reference across the customer's whole lifetime. Could be a database ID, random string, email, or anything that uniquely identifies the customer.
+	CustomerID string `json:"customerId"`
 
 	// Email Customer's email address. This is required if your account uses email-based channel merging.
 	Email *string `json:"email,omitempty"`
@@ -449,8 +449,8 @@ type AddManualTransactionRequest struct {
 	// Reason Reason for manually rewarding or deducting points (e.g., 'Referral bonus').
 	Reason string `json:"reason"`
 
-	// TransactionId A unique identifier for a transaction in your system (e.g., order number or invoice number). This ID can be used to reverse, cancel, or refund any reward or redemption transactions in Gameball.
-	TransactionId string `json:"transactionId"`
+	// TransactionID A unique identifier for a transaction in your system (e.g., order number or invoice number). This ID can be used to reverse, cancel, or refund any reward or redemption transactions in Gameball.
+	TransactionID string `json:"transactionId"`
 
 	// TransactionTime The time of the transaction in your system (e.g., order datetime, invoice datetime). Must be in UTC (ISO 8601 format). Defaults to the current time in UTC when omitted.
 	TransactionTime *gbtime.Time `json:"transactionTime,omitempty"`
@@ -464,17 +464,17 @@ type ManualTransaction struct {
 	// Amount The monetary value processed in the transaction.
 	Amount *float64 `json:"amount,omitempty"`
 
-	// CustomerId Unique identifier for the customer that you can reference across the customer's whole lifetime. Could be a database ID, random string, email, or anything that uniquely identifies the customer.
-	CustomerId *string `json:"customerId,omitempty"`
+	// CustomerID Unique identifier for the customer that you can reference across the customer's whole lifetime. Could be a database ID, random string, email, or anything that uniquely identifies the customer.
+	CustomerID *string `json:"customerId,omitempty"`
 
-	// GameballTransactionId The unique identifier for the transaction within Gameball.
-	GameballTransactionId *float64 `json:"gameballTransactionId,omitempty"`
+	// GameballTransactionID The unique identifier for the transaction within Gameball.
+	GameballTransactionID *float64 `json:"gameballTransactionId,omitempty"`
 
 	// Points The number of points rewarded or deducted in the transaction.
 	Points *float64 `json:"points,omitempty"`
 
-	// TransactionId A unique identifier for a transaction in your system (e.g., order number or invoice number). This ID can be used to reverse, cancel, or refund any reward or redemption transactions in Gameball.
-	TransactionId *string `json:"transactionId,omitempty"`
+	// TransactionID A unique identifier for a transaction in your system (e.g., order number or invoice number). This ID can be used to reverse, cancel, or refund any reward or redemption transactions in Gameball.
+	TransactionID *string `json:"transactionId,omitempty"`
 }
 
 // AdjustBalanceBatchJSONRequestBody defines body for AdjustBalanceBatch for application/json ContentType.
@@ -607,14 +607,14 @@ type ClientInterface interface {
 	// Monitor batch job status and results for ongoing batch operations.
 	//
 	// Corresponds with GET /api/v4.0/integrations/batches/{batchId}/status (the `GetBatchStatus` operationId).
-	GetBatchStatus(ctx context.Context, batchId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetBatchStatus(ctx context.Context, batchID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StopBatch Stop Batch
 	//
 	// Stop ongoing batch operations when needed.
 	//
 	// Corresponds with POST /api/v4.0/integrations/batches/{batchId}/stop (the `StopBatch` operationId).
-	StopBatch(ctx context.Context, batchId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	StopBatch(ctx context.Context, batchID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetCustomerBalance Get Customer Balance
 	//
@@ -623,7 +623,7 @@ type ClientInterface interface {
 	// **Security:** Requires both `apikey` and `secretkey` headers.
 	//
 	// Corresponds with GET /api/v4.0/integrations/customers/{customerId}/balance (the `GetCustomerBalance` operationId).
-	GetCustomerBalance(ctx context.Context, customerId string, params *GetCustomerBalanceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetCustomerBalance(ctx context.Context, customerID string, params *GetCustomerBalanceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CalculatePaymentCashbackWithBody Calculate Payment Cashback
 	//
@@ -773,8 +773,8 @@ func (c *RawClient) RewardCashbackBatch(ctx context.Context, body RewardCashback
 // Monitor batch job status and results for ongoing batch operations.
 //
 // Corresponds with GET /api/v4.0/integrations/batches/{batchId}/status (the `GetBatchStatus` operationId).
-func (c *RawClient) GetBatchStatus(ctx context.Context, batchId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetBatchStatusRequest(c.Server, batchId)
+func (c *RawClient) GetBatchStatus(ctx context.Context, batchID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBatchStatusRequest(c.Server, batchID)
 	if err != nil {
 		return nil, err
 	}
@@ -790,8 +790,8 @@ func (c *RawClient) GetBatchStatus(ctx context.Context, batchId string, reqEdito
 // Stop ongoing batch operations when needed.
 //
 // Corresponds with POST /api/v4.0/integrations/batches/{batchId}/stop (the `StopBatch` operationId).
-func (c *RawClient) StopBatch(ctx context.Context, batchId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewStopBatchRequest(c.Server, batchId)
+func (c *RawClient) StopBatch(ctx context.Context, batchID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStopBatchRequest(c.Server, batchID)
 	if err != nil {
 		return nil, err
 	}
@@ -809,8 +809,8 @@ func (c *RawClient) StopBatch(ctx context.Context, batchId string, reqEditors ..
 // **Security:** Requires both `apikey` and `secretkey` headers.
 //
 // Corresponds with GET /api/v4.0/integrations/customers/{customerId}/balance (the `GetCustomerBalance` operationId).
-func (c *RawClient) GetCustomerBalance(ctx context.Context, customerId string, params *GetCustomerBalanceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCustomerBalanceRequest(c.Server, customerId, params)
+func (c *RawClient) GetCustomerBalance(ctx context.Context, customerID string, params *GetCustomerBalanceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCustomerBalanceRequest(c.Server, customerID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1028,12 +1028,12 @@ func NewRewardCashbackBatchRequestWithBody(server string, contentType string, bo
 }
 
 // NewGetBatchStatusRequest constructs an http.Request for the GetBatchStatus method
-func NewGetBatchStatusRequest(server string, batchId string) (*http.Request, error) {
+func NewGetBatchStatusRequest(server string, batchID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "batchId", batchId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "batchId", batchID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -1062,12 +1062,12 @@ func NewGetBatchStatusRequest(server string, batchId string) (*http.Request, err
 }
 
 // NewStopBatchRequest constructs an http.Request for the StopBatch method
-func NewStopBatchRequest(server string, batchId string) (*http.Request, error) {
+func NewStopBatchRequest(server string, batchID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "batchId", batchId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "batchId", batchID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -1096,12 +1096,12 @@ func NewStopBatchRequest(server string, batchId string) (*http.Request, error) {
 }
 
 // NewGetCustomerBalanceRequest constructs an http.Request for the GetCustomerBalance method
-func NewGetCustomerBalanceRequest(server string, customerId string, params *GetCustomerBalanceParams) (*http.Request, error) {
+func NewGetCustomerBalanceRequest(server string, customerID string, params *GetCustomerBalanceParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "customerId", customerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "customerId", customerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -1363,7 +1363,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v4.0/integrations/batches/{batchId}/status (the `GetBatchStatus` operationId).
-	GetBatchStatusWithResponse(ctx context.Context, batchId string, reqEditors ...RequestEditorFn) (*GetBatchStatusResponse, error)
+	GetBatchStatusWithResponse(ctx context.Context, batchID string, reqEditors ...RequestEditorFn) (*GetBatchStatusResponse, error)
 
 	// StopBatchWithResponse Stop Batch
 	//
@@ -1372,7 +1372,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v4.0/integrations/batches/{batchId}/stop (the `StopBatch` operationId).
-	StopBatchWithResponse(ctx context.Context, batchId string, reqEditors ...RequestEditorFn) (*StopBatchResponse, error)
+	StopBatchWithResponse(ctx context.Context, batchID string, reqEditors ...RequestEditorFn) (*StopBatchResponse, error)
 
 	// GetCustomerBalanceWithResponse Get Customer Balance
 	//
@@ -1383,7 +1383,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v4.0/integrations/customers/{customerId}/balance (the `GetCustomerBalance` operationId).
-	GetCustomerBalanceWithResponse(ctx context.Context, customerId string, params *GetCustomerBalanceParams, reqEditors ...RequestEditorFn) (*GetCustomerBalanceResponse, error)
+	GetCustomerBalanceWithResponse(ctx context.Context, customerID string, params *GetCustomerBalanceParams, reqEditors ...RequestEditorFn) (*GetCustomerBalanceResponse, error)
 
 	// CalculatePaymentCashbackWithBodyWithResponse Calculate Payment Cashback
 	//
@@ -2421,8 +2421,8 @@ func (c *ClientWithResponses) RewardCashbackBatchWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v4.0/integrations/batches/{batchId}/status (the `GetBatchStatus` operationId).
-func (c *ClientWithResponses) GetBatchStatusWithResponse(ctx context.Context, batchId string, reqEditors ...RequestEditorFn) (*GetBatchStatusResponse, error) {
-	rsp, err := c.GetBatchStatus(ctx, batchId, reqEditors...)
+func (c *ClientWithResponses) GetBatchStatusWithResponse(ctx context.Context, batchID string, reqEditors ...RequestEditorFn) (*GetBatchStatusResponse, error) {
+	rsp, err := c.GetBatchStatus(ctx, batchID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2436,8 +2436,8 @@ func (c *ClientWithResponses) GetBatchStatusWithResponse(ctx context.Context, ba
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v4.0/integrations/batches/{batchId}/stop (the `StopBatch` operationId).
-func (c *ClientWithResponses) StopBatchWithResponse(ctx context.Context, batchId string, reqEditors ...RequestEditorFn) (*StopBatchResponse, error) {
-	rsp, err := c.StopBatch(ctx, batchId, reqEditors...)
+func (c *ClientWithResponses) StopBatchWithResponse(ctx context.Context, batchID string, reqEditors ...RequestEditorFn) (*StopBatchResponse, error) {
+	rsp, err := c.StopBatch(ctx, batchID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2453,8 +2453,8 @@ func (c *ClientWithResponses) StopBatchWithResponse(ctx context.Context, batchId
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v4.0/integrations/customers/{customerId}/balance (the `GetCustomerBalance` operationId).
-func (c *ClientWithResponses) GetCustomerBalanceWithResponse(ctx context.Context, customerId string, params *GetCustomerBalanceParams, reqEditors ...RequestEditorFn) (*GetCustomerBalanceResponse, error) {
-	rsp, err := c.GetCustomerBalance(ctx, customerId, params, reqEditors...)
+func (c *ClientWithResponses) GetCustomerBalanceWithResponse(ctx context.Context, customerID string, params *GetCustomerBalanceParams, reqEditors ...RequestEditorFn) (*GetCustomerBalanceResponse, error) {
+	rsp, err := c.GetCustomerBalance(ctx, customerID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

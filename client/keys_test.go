@@ -38,11 +38,11 @@ func TestKeyHeaders(t *testing.T) {
 		do         func(c *client.ClientWithResponses) error
 	}{
 		{"POST /api/v4.0/integrations/transactions/cashback", true, func(c *client.ClientWithResponses) error {
-			_, err := c.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{CustomerId: "c", TransactionId: "t", TransactionTime: now})
+			_, err := c.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{CustomerID: "c", TransactionID: "t", TransactionTime: now})
 			return err
 		}},
 		{"POST /api/v4.0/integrations/transactions/manual", true, func(c *client.ClientWithResponses) error {
-			_, err := c.AddManualTransactionWithResponse(context.Background(), client.AddManualTransactionRequest{CustomerId: "c", TransactionTime: new(now)})
+			_, err := c.AddManualTransactionWithResponse(context.Background(), client.AddManualTransactionRequest{CustomerID: "c", TransactionTime: new(now)})
 			return err
 		}},
 		{"POST /api/v4.0/integrations/batch/cashback", true, func(c *client.ClientWithResponses) error {

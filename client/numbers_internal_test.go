@@ -110,8 +110,8 @@ func batchStatusBody() []byte {
 	st := BatchStatus{Status: new(BatchStateCompleted), TotalItems: new(1000.0), ProcessedItems: new(1000.0), FailedItems: new(0.0)}
 	results := make([]any, 1000)
 	for i := range results {
-		results[i] = BatchItemResult{Index: new(i), CustomerId: new(fmt.Sprintf("cust_%d", i)), TransactionId: new(fmt.Sprintf("TXN-%d", i)),
-			GameballTransactionId: new(float64(100000 + i)), Points: new(150.0)}
+		results[i] = BatchItemResult{Index: new(i), CustomerID: new(fmt.Sprintf("cust_%d", i)), TransactionID: new(fmt.Sprintf("TXN-%d", i)),
+			GameballTransactionID: new(float64(100000 + i)), Points: new(150.0)}
 	}
 	st.Results = &results
 	body, _ := json.Marshal(st)

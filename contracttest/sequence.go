@@ -123,12 +123,12 @@ func validCalls(id func(string) string) map[string]call {
 	return map[string]call{
 		"rewardCashback": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
 			return c.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{
-				CustomerId: id("keys"), TransactionId: id("keys-cb"), TransactionTime: now, Amount: 10,
+				CustomerID: id("keys"), TransactionID: id("keys-cb"), TransactionTime: now, Amount: 10,
 			})
 		},
 		"rewardCashbackBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
 			return c.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
-				{CustomerId: id("keys"), TransactionId: id("keys-bcb"), TransactionTime: now, Amount: 10},
+				{CustomerID: id("keys"), TransactionID: id("keys-bcb"), TransactionTime: now, Amount: 10},
 			}})
 		},
 		"calculatePaymentCashback": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
@@ -136,12 +136,12 @@ func validCalls(id func(string) string) map[string]call {
 		},
 		"adjustBalanceBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
 			return c.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &[]client.BalanceAdjustmentItem{
-				{CustomerId: id("keys"), Amount: 5},
+				{CustomerID: id("keys"), Amount: 5},
 			}})
 		},
 		"addManualTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface) (response, error) {
 			return c.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-				CustomerId: id("keys"), TransactionId: id("keys-mt"), TransactionTime: &now,
+				CustomerID: id("keys"), TransactionID: id("keys-mt"), TransactionTime: &now,
 				Username: "contracttest", Reason: "contract test", Points: new(5),
 			})
 		},
@@ -286,11 +286,11 @@ func (s *sequence) notFound(t *testing.T) {
 func (s *sequence) calculatePaymentCashback(t *testing.T) {
 	ctx := context.Background()
 	res, err := s.client.Raw().CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{
-		CustomerId: ptr(s.id("calc")),
+		CustomerID: ptr(s.id("calc")),
 		TotalPaid:  ptr(100.0),
 		PaymentDetails: &[]client.PaymentService{
-			{ServiceId: ptr("s_1"), Amount: ptr(60.0), Discount: ptr(10.0), Category: &[]string{"Telecom"}},
-			{ServiceId: ptr("s_2"), Amount: ptr(50.0)},
+			{ServiceID: ptr("s_1"), Amount: ptr(60.0), Discount: ptr(10.0), Category: &[]string{"Telecom"}},
+			{ServiceID: ptr("s_2"), Amount: ptr(50.0)},
 		},
 	})
 	body := expectOK(t, res, err)
@@ -322,14 +322,14 @@ func (s *sequence) rewardCashback(t *testing.T) {
 	ctx := context.Background()
 	customer := s.id("cashback")
 	req := client.RewardCashbackRequest{
-		CustomerId: customer, TransactionId: s.id("cb-1"),
+		CustomerID: customer, TransactionID: s.id("cb-1"),
 		TransactionTime: gbtime.New(time.Now().UTC().Add(-time.Hour)), Amount: 150.75,
 		Configurations: &client.CashbackConfigurations{ReturnWindow: ptr(0)},
 	}
 	res, err := s.client.Raw().RewardCashbackWithResponse(ctx, req)
 	body := expectOK(t, res, err)
 	r := res.JSON200
-	if deref(r.CustomerId) != customer || r.GameballTransactionId == nil || deref(r.RewardEquivalentPoints) <= 0 {
+	if deref(r.CustomerID) != customer || r.GameballTransactionID == nil || deref(r.RewardEquivalentPoints) <= 0 {
 		t.Fatalf("cashback answer does not describe an award to %s: %s", customer, body)
 	}
 
@@ -348,7 +348,7 @@ func (s *sequence) addManualTransaction(t *testing.T) {
 	customer := s.id("manual")
 	sendCtx := func(ctx context.Context, tx string, edit func(*client.AddManualTransactionRequest)) (*client.AddManualTransactionResponse, error) {
 		req := client.AddManualTransactionRequest{
-			CustomerId: customer, TransactionId: s.id(tx), TransactionTime: new(gbtime.New(time.Now().UTC().Add(-time.Minute))),
+			CustomerID: customer, TransactionID: s.id(tx), TransactionTime: new(gbtime.New(time.Now().UTC().Add(-time.Minute))),
 			Username: "contracttest", Reason: "contract test",
 		}
 		edit(&req)
@@ -362,7 +362,7 @@ func (s *sequence) addManualTransaction(t *testing.T) {
 	}
 	res, err := manual("mt-add", 50)
 	body := expectOK(t, res, err)
-	if deref(res.JSON200.Points) != 50 || deref(res.JSON200.TransactionId) != s.id("mt-add") {
+	if deref(res.JSON200.Points) != 50 || deref(res.JSON200.TransactionID) != s.id("mt-add") {
 		t.Errorf("manual transaction answer does not echo 50 points and its transactionId: %s", body)
 	}
 	res, err = manual("mt-too-much", -51)
@@ -410,16 +410,16 @@ func (s *sequence) rewardCashbackBatch(t *testing.T) {
 	ctx := context.Background()
 	when := gbtime.New(time.Now().UTC().Add(-time.Hour))
 	items := []client.CashbackBatchItem{
-		{CustomerId: s.id("batch-a"), TransactionId: s.id("bcb-1"), TransactionTime: when, Amount: 20},
-		{CustomerId: s.id("batch-b"), TransactionId: s.id("bcb-2"), TransactionTime: when, Amount: 30},
-		{CustomerId: s.id("batch-a"), TransactionId: s.id("bcb-1"), TransactionTime: when, Amount: 40}, // a replay: fails alone
+		{CustomerID: s.id("batch-a"), TransactionID: s.id("bcb-1"), TransactionTime: when, Amount: 20},
+		{CustomerID: s.id("batch-b"), TransactionID: s.id("bcb-2"), TransactionTime: when, Amount: 30},
+		{CustomerID: s.id("batch-a"), TransactionID: s.id("bcb-1"), TransactionTime: when, Amount: 40}, // a replay: fails alone
 	}
 	res, err := s.client.Raw().RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &items})
 	body := expectOK(t, res, err)
-	if res.JSON200.JobId == nil {
+	if res.JSON200.JobID == nil {
 		t.Fatalf("batch answer has no jobId: %s", body)
 	}
-	st := s.waitForBatch(t, *res.JSON200.JobId)
+	st := s.waitForBatch(t, *res.JSON200.JobID)
 	if deref(st.Status) != client.BatchStateCompleted || deref(st.ProcessedItems) != 3 || deref(st.FailedItems) != 1 {
 		t.Errorf("batch ended %s with %v processed, %v failed; want completed, 3, 1", deref(st.Status), deref(st.ProcessedItems), deref(st.FailedItems))
 	}
@@ -431,7 +431,7 @@ func (s *sequence) rewardCashbackBatch(t *testing.T) {
 		t.Errorf("batch errors %+v; want item 2 refused with 9004", errs)
 	}
 
-	stop, err := s.client.Raw().StopBatchWithResponse(ctx, formatJobID(*res.JSON200.JobId))
+	stop, err := s.client.Raw().StopBatchWithResponse(ctx, formatJobID(*res.JSON200.JobID))
 	stopBody := expectOK(t, stop, err)
 	if deref(stop.JSON200.Status) != string(client.BatchStateCompleted) {
 		t.Errorf("stopping a finished batch changed its status: %s", stopBody)
@@ -442,16 +442,16 @@ func (s *sequence) adjustBalanceBatch(t *testing.T) {
 	ctx := context.Background()
 	customer := s.id("adjust")
 	items := []client.BalanceAdjustmentItem{
-		{CustomerId: customer, Amount: 40, Reason: ptr("goodwill")},
-		{CustomerId: customer, Amount: -15},
-		{CustomerId: customer, Amount: -1000}, // more than the balance: fails alone
+		{CustomerID: customer, Amount: 40, Reason: ptr("goodwill")},
+		{CustomerID: customer, Amount: -15},
+		{CustomerID: customer, Amount: -1000}, // more than the balance: fails alone
 	}
 	res, err := s.client.Raw().AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &items})
 	body := expectOK(t, res, err)
-	if res.JSON200.JobId == nil {
+	if res.JSON200.JobID == nil {
 		t.Fatalf("batch answer has no jobId: %s", body)
 	}
-	st := s.waitForBatch(t, *res.JSON200.JobId)
+	st := s.waitForBatch(t, *res.JSON200.JobID)
 	if deref(st.Status) != client.BatchStateCompleted || deref(st.FailedItems) != 1 {
 		t.Errorf("adjustment batch ended %s with %v failed; want completed with 1 failed", deref(st.Status), deref(st.FailedItems))
 	}

@@ -21,7 +21,7 @@ func ExampleStart() {
 	defer srv.Close()
 
 	res, err := srv.Client.RewardCashback(context.Background(), client.RewardCashbackRequest{
-		CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 120,
+		CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 120,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -43,7 +43,7 @@ func ExampleWithClock() {
 	ctx := context.Background()
 
 	if _, err := srv.Client.RewardCashback(ctx, client.RewardCashbackRequest{
-		CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(srv.Now()), Amount: 50,
+		CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(srv.Now()), Amount: 50,
 	}); err != nil {
 		log.Fatal(err)
 	}

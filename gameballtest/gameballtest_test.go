@@ -16,7 +16,7 @@ import (
 func reward(t *testing.T, c *client.Client, id string, at time.Time) (*client.RewardCashbackResult, error) {
 	t.Helper()
 	return c.RewardCashback(context.Background(), client.RewardCashbackRequest{
-		CustomerId: "cust_1", TransactionId: id, TransactionTime: gbtime.New(at), Amount: 100,
+		CustomerID: "cust_1", TransactionID: id, TransactionTime: gbtime.New(at), Amount: 100,
 	})
 }
 

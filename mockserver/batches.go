@@ -24,10 +24,10 @@ func (h *handlers) RewardCashbackBatch(ctx context.Context, req api.RewardCashba
 	items := make([]loyalty.Cashback, 0, len(deref(body.Body)))
 	for _, it := range deref(body.Body) {
 		items = append(items, loyalty.Cashback{
-			CustomerID:    it.CustomerId,
+			CustomerID:    it.CustomerID,
 			Email:         deref(it.Email),
 			Mobile:        deref(it.Mobile),
-			TransactionID: it.TransactionId,
+			TransactionID: it.TransactionID,
 			Time:          it.TransactionTime.Time,
 			Amount:        it.Amount,
 		})
@@ -36,7 +36,7 @@ func (h *handlers) RewardCashbackBatch(ctx context.Context, req api.RewardCashba
 	if err != nil {
 		return nil, err
 	}
-	return api.RewardCashbackBatch200JSONResponse{JobId: ptr(float64(id))}, nil
+	return api.RewardCashbackBatch200JSONResponse{JobID: ptr(float64(id))}, nil
 }
 
 // AdjustBalanceBatch starts a background job adjusting balances per item.
@@ -51,13 +51,13 @@ func (h *handlers) AdjustBalanceBatch(ctx context.Context, req api.AdjustBalance
 	}
 	items := make([]loyalty.Adjustment, 0, len(deref(body.Body)))
 	for _, it := range deref(body.Body) {
-		items = append(items, loyalty.Adjustment{CustomerID: it.CustomerId, Points: it.Amount, Reason: deref(it.Reason)})
+		items = append(items, loyalty.Adjustment{CustomerID: it.CustomerID, Points: it.Amount, Reason: deref(it.Reason)})
 	}
 	id, err := acct.SubmitAdjustmentBatch(items)
 	if err != nil {
 		return nil, err
 	}
-	return api.AdjustBalanceBatch200JSONResponse{JobId: ptr(float64(id))}, nil
+	return api.AdjustBalanceBatch200JSONResponse{JobID: ptr(float64(id))}, nil
 }
 
 // GetBatchStatus reports a batch job's progress and per-item outcomes.
@@ -66,7 +66,7 @@ func (h *handlers) GetBatchStatus(ctx context.Context, req api.GetBatchStatusReq
 	if err != nil {
 		return nil, err
 	}
-	id, err := batchID(req.BatchId)
+	id, err := batchID(req.BatchID)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func (h *handlers) StopBatch(ctx context.Context, req api.StopBatchRequestObject
 	if err != nil {
 		return nil, err
 	}
-	id, err := batchID(req.BatchId)
+	id, err := batchID(req.BatchID)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (h *handlers) StopBatch(ctx context.Context, req api.StopBatchRequestObject
 		return nil, err
 	}
 	return api.StopBatch200JSONResponse{
-		BatchId: ptr(req.BatchId),
+		BatchID: ptr(req.BatchID),
 		Status:  new(string(st.State)),
 		Message: ptr(st.Message),
 	}, nil
@@ -114,9 +114,9 @@ func batchStatus(st loyalty.BatchStatus) client.BatchStatus {
 	for _, r := range st.Results {
 		results = append(results, client.BatchItemResult{
 			Index:                 ptr(r.Index),
-			CustomerId:            ptr(r.CustomerID),
-			TransactionId:         nonEmpty(r.TransactionID),
-			GameballTransactionId: ptr(float64(r.GameballTransactionID)),
+			CustomerID:            ptr(r.CustomerID),
+			TransactionID:         nonEmpty(r.TransactionID),
+			GameballTransactionID: ptr(float64(r.GameballTransactionID)),
 			Points:                ptr(float64(r.Points)),
 		})
 	}
@@ -124,15 +124,15 @@ func batchStatus(st loyalty.BatchStatus) client.BatchStatus {
 	for _, e := range st.Errors {
 		errs = append(errs, client.BatchItemError{
 			Index:         ptr(e.Index),
-			CustomerId:    ptr(e.CustomerID),
-			TransactionId: nonEmpty(e.TransactionID),
+			CustomerID:    ptr(e.CustomerID),
+			TransactionID: nonEmpty(e.TransactionID),
 			Code:          ptr(int(e.Err.Code)),
 			Type:          ptr(e.Err.Code.Type()),
 			Message:       ptr(e.Err.Message),
 		})
 	}
 	return client.BatchStatus{
-		BatchId:        ptr(strconv.FormatInt(st.ID, 10)),
+		BatchID:        ptr(strconv.FormatInt(st.ID, 10)),
 		Status:         ptr(client.BatchState(st.State)),
 		Progress:       ptr(st.Progress()),
 		TotalItems:     new(float64(st.TotalItems)),

@@ -49,7 +49,7 @@ func TestBalancesCannotOverflow(t *testing.T) {
 	ctx := context.Background()
 	items := make([]client.BalanceAdjustmentItem, 10*client.MaxBatchItems)
 	for i := range items {
-		items[i] = client.BalanceAdjustmentItem{CustomerId: "whale", Amount: 1e15}
+		items[i] = client.BalanceAdjustmentItem{CustomerID: "whale", Amount: 1e15}
 	}
 	jobs, err := c.SubmitBalanceAdjustments(ctx, items)
 	if err != nil || len(jobs) != 10 {
@@ -87,7 +87,7 @@ func TestBalancesCannotOverflow(t *testing.T) {
 	check("after the batches")
 
 	_, err = c.AddManualTransaction(ctx, client.AddManualTransactionRequest{
-		CustomerId: "whale", TransactionId: "ONE-MORE", Points: new(1), Reason: "r", Username: "u",
+		CustomerID: "whale", TransactionID: "ONE-MORE", Points: new(1), Reason: "r", Username: "u",
 		TransactionTime: new(gbtime.New(time.Now().Add(-time.Minute))),
 	})
 	var apiErr *client.APIError

@@ -20,10 +20,10 @@ func (h *handlers) RewardCashback(ctx context.Context, req api.RewardCashbackReq
 		return nil, err
 	}
 	c := loyalty.Cashback{
-		CustomerID:    body.CustomerId,
+		CustomerID:    body.CustomerID,
 		Email:         deref(body.Email),
 		Mobile:        deref(body.Mobile),
-		TransactionID: body.TransactionId,
+		TransactionID: body.TransactionID,
 		Time:          body.TransactionTime.Time,
 		Amount:        body.Amount,
 		Merchant:      merchantFrom(body.Merchant),
@@ -36,8 +36,8 @@ func (h *handlers) RewardCashback(ctx context.Context, req api.RewardCashbackReq
 		return nil, err
 	}
 	return api.RewardCashback200JSONResponse{
-		CustomerId:             &res.CustomerID,
-		GameballTransactionId:  ptr(float64(res.GameballTransactionID)),
+		CustomerID:             &res.CustomerID,
+		GameballTransactionID:  ptr(float64(res.GameballTransactionID)),
 		RewardAmount:           &res.RewardAmount,
 		RewardEquivalentPoints: ptr(float64(res.Points)),
 	}, nil
@@ -54,7 +54,7 @@ func (h *handlers) CalculatePaymentCashback(ctx context.Context, req api.Calcula
 		return nil, err
 	}
 	p := loyalty.Payment{
-		CustomerID: deref(body.CustomerId),
+		CustomerID: deref(body.CustomerID),
 		Email:      deref(body.Email),
 		Mobile:     deref(body.Mobile),
 		TotalPaid:  deref(body.TotalPaid),
@@ -62,7 +62,7 @@ func (h *handlers) CalculatePaymentCashback(ctx context.Context, req api.Calcula
 	}
 	for _, s := range deref(body.PaymentDetails) {
 		p.Services = append(p.Services, loyalty.Service{
-			ID:       deref(s.ServiceId),
+			ID:       deref(s.ServiceID),
 			Name:     deref(s.ServiceName),
 			Provider: deref(s.ServiceProvider),
 			Amount:   deref(s.Amount),
@@ -88,10 +88,10 @@ func (h *handlers) CalculatePaymentCashback(ctx context.Context, req api.Calcula
 			CampaignImpactPoints:       ptr(float64(s.CampaignImpactPoints)),
 		}
 		if s.ServiceID != "" {
-			d.ServiceId = ptr(s.ServiceID)
+			d.ServiceID = ptr(s.ServiceID)
 		}
 		if c := s.Campaign; c != nil {
-			d.CampaignId = ptr(int(c.ID))
+			d.CampaignID = ptr(int(c.ID))
 			d.CampaignName = ptr(c.Name)
 			d.CampaignEndDate = ptr(gbtime.New(c.End))
 		}

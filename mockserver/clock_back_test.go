@@ -40,7 +40,7 @@ func TestBalanceAfterTheClockMovesBack(t *testing.T) {
 	spend := func(id string, points int, at time.Time) int {
 		t.Helper()
 		res, err := m.gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-			CustomerId: "back", TransactionId: id, Points: new(-points), Reason: "spent", Username: "qa",
+			CustomerID: "back", TransactionID: id, Points: new(-points), Reason: "spent", Username: "qa",
 			TransactionTime: new(gbtime.New(at.Add(-time.Minute))),
 		})
 		if err != nil {

@@ -135,7 +135,7 @@ func (h *controlHandlers) GetReadiness(context.Context, controlapi.GetReadinessR
 }
 
 func (h *controlHandlers) GetDashboard(context.Context, controlapi.GetDashboardRequestObject) (controlapi.GetDashboardResponseObject, error) {
-	return controlapi.GetDashboard200TexthtmlResponse{Body: bytes.NewReader(dashboardHTML), ContentLength: int64(len(dashboardHTML))}, nil
+	return controlapi.GetDashboard200TextHTMLResponse{Body: bytes.NewReader(dashboardHTML), ContentLength: int64(len(dashboardHTML))}, nil
 }
 
 func (h *controlHandlers) Reset(_ context.Context, req controlapi.ResetRequestObject) (controlapi.ResetResponseObject, error) {
@@ -267,16 +267,16 @@ func (h *controlHandlers) CreateFault(_ context.Context, req controlapi.CreateFa
 }
 
 func (h *controlHandlers) GetFault(_ context.Context, req controlapi.GetFaultRequestObject) (controlapi.GetFaultResponseObject, error) {
-	rule, ok := h.s.faults.get(req.Id)
+	rule, ok := h.s.faults.get(req.ID)
 	if !ok {
-		return nil, errFaultNotFound(req.Id)
+		return nil, errFaultNotFound(req.ID)
 	}
 	return controlapi.GetFault200JSONResponse(rule), nil
 }
 
 func (h *controlHandlers) DeleteFault(_ context.Context, req controlapi.DeleteFaultRequestObject) (controlapi.DeleteFaultResponseObject, error) {
-	if !h.s.faults.remove(req.Id) {
-		return nil, errFaultNotFound(req.Id)
+	if !h.s.faults.remove(req.ID) {
+		return nil, errFaultNotFound(req.ID)
 	}
 	return controlapi.DeleteFault204Response{}, nil
 }
@@ -296,7 +296,7 @@ func (h *controlHandlers) ListJournal(_ context.Context, req controlapi.ListJour
 	}
 	p := req.Params
 	f := journalFilter{
-		operation: deref(p.Operation), customerID: deref(p.CustomerId), account: deref(p.Account),
+		operation: deref(p.Operation), customerID: deref(p.CustomerID), account: deref(p.Account),
 		status: p.Status, limit: deref(p.Limit),
 	}
 	return controlapi.ListJournal200JSONResponse(h.s.journal.list(f, h.s.redact)), nil
@@ -341,19 +341,19 @@ func (h *controlHandlers) GetCustomer(_ context.Context, req controlapi.GetCusto
 	if err != nil {
 		return nil, err
 	}
-	ledger, err := a.Ledger(req.CustomerId)
+	ledger, err := a.Ledger(req.CustomerID)
 	if err != nil {
 		return nil, err
 	}
 	var view *loyalty.CustomerView
 	for _, c := range a.Customers() {
-		if c.ID == req.CustomerId || slices.Contains(c.Aliases, req.CustomerId) {
+		if c.ID == req.CustomerID || slices.Contains(c.Aliases, req.CustomerID) {
 			view = &c
 			break
 		}
 	}
 	if view == nil { // reset between the two reads
-		return nil, newError(errcode.CustomerNotFound, "customer %q not found", req.CustomerId)
+		return nil, newError(errcode.CustomerNotFound, "customer %q not found", req.CustomerID)
 	}
 	out := controlapi.GetCustomer200JSONResponse{Customer: customerView(*view), Ledger: []control.LedgerEntry{}}
 	if err := convertJSON(ledger, &out.Ledger); err != nil {
@@ -370,7 +370,7 @@ func (h *controlHandlers) ListBatches(_ context.Context, req controlapi.ListBatc
 	out := controlapi.ListBatches200JSONResponse{}
 	for _, b := range a.Batches() {
 		out = append(out, control.Batch{
-			Id: b.ID, Kind: control.BatchKind(b.Kind), State: control.BatchState(b.State),
+			ID: b.ID, Kind: control.BatchKind(b.Kind), State: control.BatchState(b.State),
 			TotalItems: b.TotalItems, ProcessedItems: b.ProcessedItems, FailedItems: b.FailedItems,
 			Progress: b.Progress(), Message: nonEmpty(b.Message), SubmittedAt: b.SubmittedAt,
 		})
@@ -393,7 +393,7 @@ func (s *Server) account(name string) (*loyalty.Account, error) {
 func customerView(c loyalty.CustomerView) control.Customer {
 	b := c.Balance
 	out := control.Customer{
-		Id: c.ID, Email: nonEmpty(c.Email), Mobile: nonEmpty(c.Mobile), Tier: nonEmpty(c.Tier),
+		ID: c.ID, Email: nonEmpty(c.Email), Mobile: nonEmpty(c.Mobile), Tier: nonEmpty(c.Tier),
 		Balance: control.Balance{
 			Total: b.TotalPoints, Available: b.AvailablePoints, Pending: b.PendingPoints, Earned: b.TotalEarnedPoints,
 			TotalValue: b.TotalValue, AvailableValue: b.AvailableValue, PendingValue: b.PendingValue,

@@ -77,13 +77,13 @@ func TestControlAPI(t *testing.T) {
 		{"seed", func(t *testing.T) {
 			res, err := m.ctl.SeedWithResponse(ctx, control.Fixtures{Accounts: []control.AccountFixture{
 				{Name: "default", Customers: []control.CustomerFixture{
-					{Id: "cust_gold", Tier: ptr("Gold"), Points: ptr(int64(1500))},
-					{Id: "cust_pending", Ledger: &[]control.LedgerFixture{
-						{Kind: control.EntryKindCashback, TransactionId: ptr("FIX-1"), Points: 120, AvailableAt: &pendingUntil},
-						{Kind: control.EntryKindManual, TransactionId: ptr("FIX-2"), Points: 30, Reason: ptr("welcome"), Username: ptr("qa")},
+					{ID: "cust_gold", Tier: ptr("Gold"), Points: ptr(int64(1500))},
+					{ID: "cust_pending", Ledger: &[]control.LedgerFixture{
+						{Kind: control.EntryKindCashback, TransactionID: ptr("FIX-1"), Points: 120, AvailableAt: &pendingUntil},
+						{Kind: control.EntryKindManual, TransactionID: ptr("FIX-2"), Points: 30, Reason: ptr("welcome"), Username: ptr("qa")},
 					}},
 				}},
-				{Name: "second", Customers: []control.CustomerFixture{{Id: "other_1", Email: ptr("o@example.com")}}},
+				{Name: "second", Customers: []control.CustomerFixture{{ID: "other_1", Email: ptr("o@example.com")}}},
 			}})
 			if err != nil || res.JSON200 == nil {
 				t.Fatalf("%v %s", err, bodyOf(res, func(r *control.SeedResponse) []byte { return r.Body }))
@@ -116,7 +116,7 @@ func TestControlAPI(t *testing.T) {
 				t.Fatal(err)
 			}
 			l := res.JSON200.Ledger
-			if len(l) != 2 || deref(l[0].TransactionId) != "FIX-1" || !l[0].AvailableAt.Equal(pendingUntil) || l[1].Kind != control.EntryKindManual || deref(l[1].Username) != "qa" {
+			if len(l) != 2 || deref(l[0].TransactionID) != "FIX-1" || !l[0].AvailableAt.Equal(pendingUntil) || l[1].Kind != control.EntryKindManual || deref(l[1].Username) != "qa" {
 				t.Fatalf("ledger %s", res.Body)
 			}
 		}},
@@ -154,8 +154,8 @@ func TestControlAPI(t *testing.T) {
 		}},
 		{"listBatches", func(t *testing.T) {
 			items := []client.CashbackBatchItem{
-				{CustomerId: "cust_gold", TransactionId: "B-1", Amount: 10, TransactionTime: cashbackBody("", "", 0).TransactionTime},
-				{CustomerId: "cust_new", TransactionId: "B-2", Amount: 20, TransactionTime: cashbackBody("", "", 0).TransactionTime},
+				{CustomerID: "cust_gold", TransactionID: "B-1", Amount: 10, TransactionTime: cashbackBody("", "", 0).TransactionTime},
+				{CustomerID: "cust_new", TransactionID: "B-2", Amount: 20, TransactionTime: cashbackBody("", "", 0).TransactionTime},
 			}
 			res, err := m.gb.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &items})
 			if err != nil || res.JSON200 == nil {
@@ -176,12 +176,12 @@ func TestControlAPI(t *testing.T) {
 		}},
 		{"createFault, getFault, listFaults, deleteFault", func(t *testing.T) {
 			created, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{
-				Operation: "getCustomerBalance", CustomerId: ptr("cust_gold"), Status: ptr(503), Times: ptr(1),
+				Operation: "getCustomerBalance", CustomerID: ptr("cust_gold"), Status: ptr(503), Times: ptr(1),
 			})
 			if err != nil || created.JSON201 == nil {
 				t.Fatalf("%v %s", err, bodyOf(created, func(r *control.CreateFaultResponse) []byte { return r.Body }))
 			}
-			id := created.JSON201.Id
+			id := created.JSON201.ID
 			if res, _ := m.gb.GetCustomerBalanceWithResponse(ctx, "cust_gold", nil); res.StatusCode() != 503 || res.JSON503 == nil || res.JSON503.Code != 5003 {
 				t.Fatalf("balance under the rule answered %d %s", res.StatusCode(), res.Body)
 			}
@@ -213,7 +213,7 @@ func TestControlAPI(t *testing.T) {
 			}
 		}},
 		{"listJournal", func(t *testing.T) {
-			res, err := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{Operation: ptr("getCustomerBalance"), CustomerId: ptr("cust_gold")})
+			res, err := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{Operation: ptr("getCustomerBalance"), CustomerID: ptr("cust_gold")})
 			if err != nil || res.JSON200 == nil {
 				t.Fatal(err)
 			}
@@ -333,11 +333,11 @@ func TestControlAPIRefusals(t *testing.T) {
 			return errOf(res.StatusCode(), res.Body), err
 		}, 404, 7000, `customer "ghost" not found`},
 		{"seed a customer twice", func() (answer, error) {
-			res, err := m.ctl.SeedWithResponse(ctx, control.Fixtures{Accounts: []control.AccountFixture{{Name: "default", Customers: []control.CustomerFixture{{Id: "a"}, {Id: "a"}}}}})
+			res, err := m.ctl.SeedWithResponse(ctx, control.Fixtures{Accounts: []control.AccountFixture{{Name: "default", Customers: []control.CustomerFixture{{ID: "a"}, {ID: "a"}}}}})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, `accounts[0] (default): customers[1] (a): customer "a" already exists`},
 		{"seed an unknown tier", func() (answer, error) {
-			res, err := m.ctl.SeedWithResponse(ctx, control.Fixtures{Accounts: []control.AccountFixture{{Name: "default", Customers: []control.CustomerFixture{{Id: "a", Tier: ptr("Platinum")}}}}})
+			res, err := m.ctl.SeedWithResponse(ctx, control.Fixtures{Accounts: []control.AccountFixture{{Name: "default", Customers: []control.CustomerFixture{{ID: "a", Tier: ptr("Platinum")}}}}})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, `tier "Platinum"`},
 		{"seed an unknown account", func() (answer, error) {
@@ -430,7 +430,7 @@ func TestControlAPIRefusals(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.status != tt.status || got.err.Code != tt.code || !strings.Contains(got.err.Message, tt.says) || got.err.RequestId == nil {
+			if got.status != tt.status || got.err.Code != tt.code || !strings.Contains(got.err.Message, tt.says) || got.err.RequestID == nil {
 				t.Fatalf("answered %d %+v (message %q), want %d with code %d saying %q", got.status, got.err, got.err.Message, tt.status, tt.code, tt.says)
 			}
 		})

@@ -13,7 +13,7 @@ func (h *handlers) GetCustomerBalance(ctx context.Context, req api.GetCustomerBa
 	if err != nil {
 		return nil, err
 	}
-	b, err := acct.Balance(req.CustomerId)
+	b, err := acct.Balance(req.CustomerID)
 	if err != nil {
 		return nil, err
 	}

@@ -180,7 +180,7 @@ func (f *faultRules) clear() int {
 func (r *faultRule) view() control.FaultRule {
 	in := r.spec
 	out := control.FaultRule{
-		Id: r.id, Operation: in.Operation, Account: in.Account, CustomerId: in.CustomerId,
+		ID: r.id, Operation: in.Operation, Account: in.Account, CustomerID: in.CustomerID,
 		Status: in.Status, Error: in.Error, Latency: in.Latency, CloseConnection: in.CloseConnection,
 		Times: in.Times, Probability: in.Probability, Hits: r.hits, CreatedAt: r.created,
 	}
@@ -213,11 +213,11 @@ func (f *faultRules) match(operation, account string, customers func() []string)
 			(in.Account != nil && *in.Account != account) {
 			continue
 		}
-		if in.CustomerId != nil {
+		if in.CustomerID != nil {
 			if !idsKnown {
 				ids, idsKnown = customers(), true
 			}
-			if !slices.Contains(ids, *in.CustomerId) {
+			if !slices.Contains(ids, *in.CustomerID) {
 				continue
 			}
 		}

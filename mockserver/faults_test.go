@@ -95,7 +95,7 @@ func TestFaultRules(t *testing.T) {
 		},
 		{
 			name:  "by customer",
-			rules: []control.FaultRuleInput{{Operation: "rewardCashback", CustomerId: ptr("vip"), Status: ptr(500)}},
+			rules: []control.FaultRuleInput{{Operation: "rewardCashback", CustomerID: ptr("vip"), Status: ptr(500)}},
 			calls: func(t *testing.T) []outcome {
 				return []outcome{rewardOutcome(m.gb, "someone"), rewardOutcome(m.gb, "vip")}
 			},
@@ -174,9 +174,9 @@ func TestFaultRules(t *testing.T) {
 		},
 		{
 			name:  "every operation, a batch item's customer",
-			rules: []control.FaultRuleInput{{Operation: "*", CustomerId: ptr("in_batch"), Status: ptr(503)}},
+			rules: []control.FaultRuleInput{{Operation: "*", CustomerID: ptr("in_batch"), Status: ptr(503)}},
 			calls: func(t *testing.T) []outcome {
-				items := []client.BalanceAdjustmentItem{{CustomerId: "other", Amount: 1}, {CustomerId: "in_batch", Amount: 1}}
+				items := []client.BalanceAdjustmentItem{{CustomerID: "other", Amount: 1}, {CustomerID: "in_batch", Amount: 1}}
 				res, err := m.gb.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &items})
 				if err != nil {
 					t.Fatal(err)
@@ -208,7 +208,7 @@ func TestFaultRules(t *testing.T) {
 				if err != nil || res.JSON201 == nil {
 					t.Fatalf("createFault: %v %s", err, bodyOf(res, func(r *control.CreateFaultResponse) []byte { return r.Body }))
 				}
-				ids = append(ids, res.JSON201.Id)
+				ids = append(ids, res.JSON201.ID)
 			}
 			got := tt.calls(t)
 			for i := range got {

@@ -56,14 +56,14 @@ func TestFrontendFlow(t *testing.T) {
 	}
 
 	// The error state: a rule makes the balance call fail.
-	rule, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "getCustomerBalance", CustomerId: ptr("shopper"), Status: ptr(503)})
+	rule, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "getCustomerBalance", CustomerID: ptr("shopper"), Status: ptr(503)})
 	if err != nil || rule.JSON201 == nil {
 		t.Fatal(err)
 	}
 	if res := balance(""); res.StatusCode() != 503 || res.JSON503 == nil || res.JSON503.Code != 5003 || res.HTTPResponse.Header.Get("Retry-After") == "" {
 		t.Fatalf("under the rule the page got %d %s", res.StatusCode(), res.Body)
 	}
-	if res, _ := m.ctl.DeleteFaultWithResponse(ctx, rule.JSON201.Id); res.StatusCode() != http.StatusNoContent {
+	if res, _ := m.ctl.DeleteFaultWithResponse(ctx, rule.JSON201.ID); res.StatusCode() != http.StatusNoContent {
 		t.Fatalf("deleteFault answered %d", res.StatusCode())
 	}
 	if res := balance(""); res.StatusCode() != 200 {
@@ -82,7 +82,7 @@ func TestFrontendFlow(t *testing.T) {
 		t.Fatalf("a week later the page shows %+v, want 150 available", b)
 	}
 	// The journal shows the page's story, newest first.
-	j, _ := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{CustomerId: ptr("shopper")})
+	j, _ := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{CustomerID: ptr("shopper")})
 	var statuses []int
 	for _, e := range j.JSON200.Entries {
 		statuses = append(statuses, e.Status)
@@ -113,7 +113,7 @@ func TestClockMovesCampaigns(t *testing.T) {
 		if res, err := m.ctl.AdvanceClockWithResponse(ctx, control.ClockAdvance{By: tt.advance}); err != nil || res.JSON200 == nil {
 			t.Fatalf("advance %s: %v", tt.advance, err)
 		}
-		res, err := m.gb.CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{CustomerId: ptr("c"), TotalPaid: ptr(100.0)})
+		res, err := m.gb.CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{CustomerID: ptr("c"), TotalPaid: ptr(100.0)})
 		if err != nil || res.JSON200 == nil {
 			t.Fatalf("calculate: %v", err)
 		}

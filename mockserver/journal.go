@@ -85,7 +85,7 @@ func (j *journal) list(f journalFilter, r *redactor) control.Journal {
 			continue
 		}
 		e := rec.entry(r)
-		if f.customerID != "" && (e.CustomerIds == nil || !slices.Contains(*e.CustomerIds, f.customerID)) {
+		if f.customerID != "" && (e.CustomerIDs == nil || !slices.Contains(*e.CustomerIDs, f.customerID)) {
 			continue
 		}
 		out.Entries = append(out.Entries, e)
@@ -155,7 +155,7 @@ func newRecord(r *http.Request, x *exchange, rec *statusRecorder, body []byte) *
 func (rec *record) entry(r *redactor) control.JournalEntry {
 	rec.once.Do(func() {
 		e := control.JournalEntry{
-			RequestId:      rec.requestID,
+			RequestID:      rec.requestID,
 			Time:           rec.at,
 			Method:         rec.method,
 			Path:           r.text(rec.path),
@@ -181,7 +181,7 @@ func (rec *record) entry(r *redactor) control.JournalEntry {
 		for i := range ids {
 			ids[i] = r.text(ids[i])
 		}
-		e.CustomerIds = nonEmptySlice(ids)
+		e.CustomerIDs = nonEmptySlice(ids)
 		rec.decoded = e
 	})
 	return rec.decoded
@@ -261,28 +261,28 @@ func customerIDs(request any) []string {
 		return nil
 	case api.RewardCashbackRequestObject:
 		if req.Body != nil {
-			ids = append(ids, req.Body.CustomerId)
+			ids = append(ids, req.Body.CustomerID)
 		}
 	case api.AddManualTransactionRequestObject:
 		if req.Body != nil {
-			ids = append(ids, req.Body.CustomerId)
+			ids = append(ids, req.Body.CustomerID)
 		}
 	case api.CalculatePaymentCashbackRequestObject:
-		if req.Body != nil && req.Body.CustomerId != nil {
-			ids = append(ids, *req.Body.CustomerId)
+		if req.Body != nil && req.Body.CustomerID != nil {
+			ids = append(ids, *req.Body.CustomerID)
 		}
 	case api.GetCustomerBalanceRequestObject:
-		ids = append(ids, req.CustomerId)
+		ids = append(ids, req.CustomerID)
 	case api.RewardCashbackBatchRequestObject:
 		if req.Body != nil {
 			for _, it := range deref(req.Body.Body) {
-				ids = append(ids, it.CustomerId)
+				ids = append(ids, it.CustomerID)
 			}
 		}
 	case api.AdjustBalanceBatchRequestObject:
 		if req.Body != nil {
 			for _, it := range deref(req.Body.Body) {
-				ids = append(ids, it.CustomerId)
+				ids = append(ids, it.CustomerID)
 			}
 		}
 	case api.GetBatchStatusRequestObject, api.StopBatchRequestObject:

@@ -20,7 +20,7 @@ func TestManualExpiryAfterByTheClock(t *testing.T) {
 	add := func(tx string, points int, expiryAfter *int) {
 		t.Helper()
 		res, err := m.gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-			CustomerId: "expiring", TransactionId: tx, Username: "qa", Reason: "goodwill",
+			CustomerID: "expiring", TransactionID: tx, Username: "qa", Reason: "goodwill",
 			Points: &points, ExpiryAfter: expiryAfter,
 		})
 		if err != nil || res.JSON200 == nil {
@@ -81,7 +81,7 @@ func TestExpiryAfterSurvivesStateDumpAndLoad(t *testing.T) {
 	m := startQA(t, mockserver.Options{}, nil)
 	ctx := context.Background()
 	if res, err := m.gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-		CustomerId: "kept", TransactionId: "KEEP-1", Username: "qa", Reason: "goodwill", Points: new(70), ExpiryAfter: new(10),
+		CustomerID: "kept", TransactionID: "KEEP-1", Username: "qa", Reason: "goodwill", Points: new(70), ExpiryAfter: new(10),
 	}); err != nil || res.JSON200 == nil {
 		t.Fatalf("manual: %v", err)
 	}

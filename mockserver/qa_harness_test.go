@@ -193,7 +193,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 
 func cashbackBody(customer, txn string, amount float64) client.RewardCashbackRequest {
 	return client.RewardCashbackRequest{
-		CustomerId: customer, TransactionId: txn, Amount: amount,
+		CustomerID: customer, TransactionID: txn, Amount: amount,
 		TransactionTime: gbtime.New(time.Now().Add(-time.Minute).UTC().Truncate(time.Second)),
 	}
 }
@@ -206,7 +206,7 @@ func customer(t *testing.T, m *qaMock, account, id string) (control.Customer, bo
 		t.Fatalf("listCustomers(%s): %v %s", account, err, bodyOf(res, func(r *control.ListCustomersResponse) []byte { return r.Body }))
 	}
 	for _, c := range *res.JSON200 {
-		if c.Id == id {
+		if c.ID == id {
 			return c, true
 		}
 	}

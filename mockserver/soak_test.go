@@ -176,7 +176,7 @@ func (s *soak) step(rng *rand.Rand, w int) error {
 		customer, txn := s.customer(rng), s.txn(rng, w)
 		var res *client.RewardCashbackResponse
 		res, err = raw.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{
-			CustomerId: customer, TransactionId: txn, TransactionTime: perfRecent(), Amount: float64(rng.IntN(500)) + 0.5,
+			CustomerID: customer, TransactionID: txn, TransactionTime: perfRecent(), Amount: float64(rng.IntN(500)) + 0.5,
 		})
 		if code, err = perfStatus(res, err); err == nil && code == http.StatusOK {
 			s.record(customer, int64(*res.JSON200.RewardEquivalentPoints), txn)
@@ -190,7 +190,7 @@ func (s *soak) step(rng *rand.Rand, w int) error {
 		}
 		var res *client.AddManualTransactionResponse
 		res, err = raw.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-			CustomerId: customer, TransactionId: txn, TransactionTime: new(perfRecent()), Username: "soak", Reason: "soak", Points: new(points),
+			CustomerID: customer, TransactionID: txn, TransactionTime: new(perfRecent()), Username: "soak", Reason: "soak", Points: new(points),
 		})
 		if code, err = perfStatus(res, err); err == nil && code == http.StatusOK {
 			s.record(customer, int64(*res.JSON200.Points), txn)
@@ -204,7 +204,7 @@ func (s *soak) step(rng *rand.Rand, w int) error {
 		op = "calculatePaymentCashback"
 		var res *client.CalculatePaymentCashbackResponse
 		res, err = raw.CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{
-			CustomerId: ptrTo(s.customer(rng)), TotalPaid: ptrTo(float64(rng.IntN(1000))),
+			CustomerID: ptrTo(s.customer(rng)), TotalPaid: ptrTo(float64(rng.IntN(1000))),
 			PaymentDetails: &[]client.PaymentService{{Amount: ptrTo(50.0), Category: &[]string{[]string{"Electronics", "Promo"}[rng.IntN(2)]}}},
 		})
 		code, err = perfStatus(res, err)
@@ -212,23 +212,23 @@ func (s *soak) step(rng *rand.Rand, w int) error {
 		op = "rewardCashbackBatch"
 		items := make([]client.CashbackBatchItem, 1+rng.IntN(5))
 		for i := range items {
-			items[i] = client.CashbackBatchItem{CustomerId: s.customer(rng), TransactionId: s.txn(rng, w), TransactionTime: perfRecent(), Amount: float64(rng.IntN(100))}
+			items[i] = client.CashbackBatchItem{CustomerID: s.customer(rng), TransactionID: s.txn(rng, w), TransactionTime: perfRecent(), Amount: float64(rng.IntN(100))}
 		}
 		var res *client.RewardCashbackBatchResponse
 		res, err = raw.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &items})
 		if code, err = perfStatus(res, err); err == nil && code == http.StatusOK {
-			s.addBatch(*res.JSON200.JobId)
+			s.addBatch(*res.JSON200.JobID)
 		}
 	case n < 88:
 		op = "adjustBalanceBatch"
 		items := make([]client.BalanceAdjustmentItem, 1+rng.IntN(5))
 		for i := range items {
-			items[i] = client.BalanceAdjustmentItem{CustomerId: s.customer(rng), Amount: float64(rng.IntN(100) - 40)}
+			items[i] = client.BalanceAdjustmentItem{CustomerID: s.customer(rng), Amount: float64(rng.IntN(100) - 40)}
 		}
 		var res *client.AdjustBalanceBatchResponse
 		res, err = raw.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &items})
 		if code, err = perfStatus(res, err); err == nil && code == http.StatusOK {
-			s.addBatch(*res.JSON200.JobId)
+			s.addBatch(*res.JSON200.JobID)
 		}
 	case n < 95:
 		op = "getBatchStatus"
@@ -285,10 +285,10 @@ func (s *soak) waitForBatches(t *testing.T, acct *loyalty.Account) {
 		}
 		for _, r := range results {
 			txn := ""
-			if r.TransactionId != nil {
-				txn = *r.TransactionId
+			if r.TransactionID != nil {
+				txn = *r.TransactionID
 			}
-			s.record(*r.CustomerId, int64(*r.Points), txn)
+			s.record(*r.CustomerID, int64(*r.Points), txn)
 		}
 	}
 }

@@ -24,10 +24,10 @@ func (h *handlers) AddManualTransaction(ctx context.Context, req api.AddManualTr
 		at = body.TransactionTime.Time
 	}
 	m := loyalty.ManualTransaction{
-		CustomerID:    body.CustomerId,
+		CustomerID:    body.CustomerID,
 		Email:         deref(body.Email),
 		Mobile:        deref(body.Mobile),
-		TransactionID: body.TransactionId,
+		TransactionID: body.TransactionID,
 		Time:          at,
 		Username:      body.Username,
 		Reason:        body.Reason,
@@ -42,9 +42,9 @@ func (h *handlers) AddManualTransaction(ctx context.Context, req api.AddManualTr
 		return nil, err
 	}
 	return api.AddManualTransaction200JSONResponse{
-		CustomerId:            &res.CustomerID,
-		GameballTransactionId: new(float64(res.GameballTransactionID)),
-		TransactionId:         &res.TransactionID,
+		CustomerID:            &res.CustomerID,
+		GameballTransactionID: new(float64(res.GameballTransactionID)),
+		TransactionID:         &res.TransactionID,
 		Points:                new(float64(res.Points)),
 		Amount:                &res.Amount,
 	}, nil

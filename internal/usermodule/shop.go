@@ -39,8 +39,8 @@ func New(gameball Rewarder) *Shop { return &Shop{gameball: gameball} }
 // rewarded before earns nothing more and is not an error.
 func (s *Shop) OrderPaid(ctx context.Context, o Order) (points int, err error) {
 	res, err := s.gameball.RewardCashback(ctx, client.RewardCashbackRequest{
-		CustomerId:      o.Customer,
-		TransactionId:   o.ID, // Gameball never applies one twice
+		CustomerID:      o.Customer,
+		TransactionID:   o.ID, // Gameball never applies one twice
 		TransactionTime: gbtime.New(o.PaidAt),
 		Amount:          o.Total,
 	})

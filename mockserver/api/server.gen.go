@@ -27,13 +27,13 @@ type ServerInterface interface {
 	RewardCashbackBatch(w http.ResponseWriter, r *http.Request)
 	// GetBatchStatus Get Batch Status
 	// (GET /api/v4.0/integrations/batches/{batchId}/status)
-	GetBatchStatus(w http.ResponseWriter, r *http.Request, batchId string)
+	GetBatchStatus(w http.ResponseWriter, r *http.Request, batchID string)
 	// StopBatch Stop Batch
 	// (POST /api/v4.0/integrations/batches/{batchId}/stop)
-	StopBatch(w http.ResponseWriter, r *http.Request, batchId string)
+	StopBatch(w http.ResponseWriter, r *http.Request, batchID string)
 	// GetCustomerBalance Get Customer Balance
 	// (GET /api/v4.0/integrations/customers/{customerId}/balance)
-	GetCustomerBalance(w http.ResponseWriter, r *http.Request, customerId string, params GetCustomerBalanceParams)
+	GetCustomerBalance(w http.ResponseWriter, r *http.Request, customerID string, params GetCustomerBalanceParams)
 	// CalculatePaymentCashback Calculate Payment Cashback
 	// (POST /api/v4.0/integrations/payments/cashback)
 	CalculatePaymentCashback(w http.ResponseWriter, r *http.Request)
@@ -89,16 +89,16 @@ func (siw *ServerInterfaceWrapper) GetBatchStatus(w http.ResponseWriter, r *http
 	_ = err
 
 	// ------------- Path parameter "batchId" -------------
-	var batchId string
+	var batchID string
 
-	err = runtime.BindStyledParameterWithOptions("simple", "batchId", r.PathValue("batchId"), &batchId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "batchId", r.PathValue("batchId"), &batchID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "batchId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetBatchStatus(w, r, batchId)
+		siw.Handler.GetBatchStatus(w, r, batchID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -115,16 +115,16 @@ func (siw *ServerInterfaceWrapper) StopBatch(w http.ResponseWriter, r *http.Requ
 	_ = err
 
 	// ------------- Path parameter "batchId" -------------
-	var batchId string
+	var batchID string
 
-	err = runtime.BindStyledParameterWithOptions("simple", "batchId", r.PathValue("batchId"), &batchId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "batchId", r.PathValue("batchId"), &batchID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "batchId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.StopBatch(w, r, batchId)
+		siw.Handler.StopBatch(w, r, batchID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -141,9 +141,9 @@ func (siw *ServerInterfaceWrapper) GetCustomerBalance(w http.ResponseWriter, r *
 	_ = err
 
 	// ------------- Path parameter "customerId" -------------
-	var customerId string
+	var customerID string
 
-	err = runtime.BindStyledParameterWithOptions("simple", "customerId", r.PathValue("customerId"), &customerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "customerId", r.PathValue("customerId"), &customerID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "customerId", Err: err})
 		return
@@ -166,7 +166,7 @@ func (siw *ServerInterfaceWrapper) GetCustomerBalance(w http.ResponseWriter, r *
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetCustomerBalance(w, r, customerId, params)
+		siw.Handler.GetCustomerBalance(w, r, customerID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -705,7 +705,7 @@ func (response RewardCashbackBatch503JSONResponse) VisitRewardCashbackBatchRespo
 }
 
 type GetBatchStatusRequestObject struct {
-	BatchId string `json:"batchId"`
+	BatchID string `json:"batchId"`
 }
 
 type GetBatchStatusResponseObject interface {
@@ -835,7 +835,7 @@ func (response GetBatchStatus503JSONResponse) VisitGetBatchStatusResponse(w http
 }
 
 type StopBatchRequestObject struct {
-	BatchId string `json:"batchId"`
+	BatchID string `json:"batchId"`
 }
 
 type StopBatchResponseObject interface {
@@ -965,7 +965,7 @@ func (response StopBatch503JSONResponse) VisitStopBatchResponse(w http.ResponseW
 }
 
 type GetCustomerBalanceRequestObject struct {
-	CustomerId string `json:"customerId"`
+	CustomerID string `json:"customerId"`
 	Params     GetCustomerBalanceParams
 }
 
@@ -1707,10 +1707,10 @@ func (sh *strictHandler) RewardCashbackBatch(w http.ResponseWriter, r *http.Requ
 }
 
 // GetBatchStatus operation middleware
-func (sh *strictHandler) GetBatchStatus(w http.ResponseWriter, r *http.Request, batchId string) {
+func (sh *strictHandler) GetBatchStatus(w http.ResponseWriter, r *http.Request, batchID string) {
 	var request GetBatchStatusRequestObject
 
-	request.BatchId = batchId
+	request.BatchID = batchID
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetBatchStatus(ctx, request.(GetBatchStatusRequestObject))
@@ -1733,10 +1733,10 @@ func (sh *strictHandler) GetBatchStatus(w http.ResponseWriter, r *http.Request, 
 }
 
 // StopBatch operation middleware
-func (sh *strictHandler) StopBatch(w http.ResponseWriter, r *http.Request, batchId string) {
+func (sh *strictHandler) StopBatch(w http.ResponseWriter, r *http.Request, batchID string) {
 	var request StopBatchRequestObject
 
-	request.BatchId = batchId
+	request.BatchID = batchID
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.StopBatch(ctx, request.(StopBatchRequestObject))
@@ -1759,10 +1759,10 @@ func (sh *strictHandler) StopBatch(w http.ResponseWriter, r *http.Request, batch
 }
 
 // GetCustomerBalance operation middleware
-func (sh *strictHandler) GetCustomerBalance(w http.ResponseWriter, r *http.Request, customerId string, params GetCustomerBalanceParams) {
+func (sh *strictHandler) GetCustomerBalance(w http.ResponseWriter, r *http.Request, customerID string, params GetCustomerBalanceParams) {
 	var request GetCustomerBalanceRequestObject
 
-	request.CustomerId = customerId
+	request.CustomerID = customerID
 	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {

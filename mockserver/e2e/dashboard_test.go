@@ -128,7 +128,7 @@ func TestDashboard(t *testing.T) {
 	// A cashback call: the customer shows up with the balance.
 	when := gbtime.New(time.Now().Add(-time.Minute).UTC().Truncate(time.Second))
 	if res, err := gb.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{
-		CustomerId: "cust_e2e", TransactionId: "E2E-1", TransactionTime: when, Amount: 150,
+		CustomerID: "cust_e2e", TransactionID: "E2E-1", TransactionTime: when, Amount: 150,
 	}); err != nil || res.StatusCode() != 200 {
 		t.Fatalf("reward cashback: %v", err)
 	}
@@ -138,13 +138,13 @@ func TestDashboard(t *testing.T) {
 	// A batch job: its progress reaches completed.
 	items := make([]client.CashbackBatchItem, 25)
 	for i := range items {
-		items[i] = client.CashbackBatchItem{CustomerId: "cust_batch", TransactionId: "E2E-B" + strconv.Itoa(i), TransactionTime: when, Amount: 4}
+		items[i] = client.CashbackBatchItem{CustomerID: "cust_batch", TransactionID: "E2E-B" + strconv.Itoa(i), TransactionTime: when, Amount: 4}
 	}
 	batch, err := gb.RewardCashbackBatchWithResponse(context.Background(), client.RewardCashbackBatchRequest{Body: &items})
 	if err != nil || batch.JSON200 == nil {
 		t.Fatalf("batch: %v", err)
 	}
-	batchRow := fmt.Sprintf(`[data-testid="batch-row"][data-batch-id="%d"]`, int(*batch.JSON200.JobId))
+	batchRow := fmt.Sprintf(`[data-testid="batch-row"][data-batch-id="%d"]`, int(*batch.JSON200.JobID))
 	see("the batch job completed with 25 of 25 items", field(batchRow, "state")+` === "completed" && `+
 		field(batchRow, "progress")+`.trim() === "25/25" && document.querySelector('`+batchRow+` progress').value === 100`)
 	see("cust_batch with the batch's 100 points", field(`[data-testid="customer-row"][data-customer-id="cust_batch"]`, "available")+` === "100"`)
@@ -155,7 +155,7 @@ func TestDashboard(t *testing.T) {
 	if err != nil || rule.JSON201 == nil {
 		t.Fatalf("create a fault rule: %v", err)
 	}
-	faultRow := fmt.Sprintf(`[data-testid="fault-row"][data-fault-id="%s"]`, rule.JSON201.Id)
+	faultRow := fmt.Sprintf(`[data-testid="fault-row"][data-fault-id="%s"]`, rule.JSON201.ID)
 	see("the fault rule", field(faultRow, "operation")+` === "rewardCashback" && `+field(faultRow, "effect")+` === "503"`)
 	if err := chromedp.Do(ctx, chromedp.Click(faultRow+` button`)); err != nil {
 		t.Fatalf("click delete: %v", err)

@@ -34,8 +34,8 @@ func serveBare(stdout io.Writer) error {
 		}
 		points := float64(int64(req.Amount))
 		_ = json.NewEncoder(w).Encode(client.RewardCashbackResult{
-			CustomerId:             &req.CustomerId,
-			GameballTransactionId:  ptr(float64(ids.Add(1))),
+			CustomerID:             &req.CustomerID,
+			GameballTransactionID:  ptr(float64(ids.Add(1))),
 			RewardAmount:           ptr(points * 0.05),
 			RewardEquivalentPoints: &points,
 		})

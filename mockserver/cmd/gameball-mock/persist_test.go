@@ -104,10 +104,10 @@ func writeFixtures(t *testing.T, path string, n int) {
 	f := control.Fixtures{Accounts: []control.AccountFixture{{Name: "default"}}}
 	for i := range n {
 		f.Accounts[0].Customers = append(f.Accounts[0].Customers, control.CustomerFixture{
-			Id: fmt.Sprintf("fixture_%04d", i), Points: ptr(int64(100 + i)),
+			ID: fmt.Sprintf("fixture_%04d", i), Points: ptr(int64(100 + i)),
 			Ledger: &[]control.LedgerFixture{
-				{Kind: control.EntryKindCashback, TransactionId: ptr(fmt.Sprintf("FX-%04d-a", i)), Points: 40},
-				{Kind: control.EntryKindManual, TransactionId: ptr(fmt.Sprintf("FX-%04d-b", i)), Points: -5, Reason: ptr("fixture"), Username: ptr("qa")},
+				{Kind: control.EntryKindCashback, TransactionID: ptr(fmt.Sprintf("FX-%04d-a", i)), Points: 40},
+				{Kind: control.EntryKindManual, TransactionID: ptr(fmt.Sprintf("FX-%04d-b", i)), Points: -5, Reason: ptr("fixture"), Username: ptr("qa")},
 			},
 		})
 	}
@@ -167,15 +167,15 @@ func writer(ctx context.Context, url string, worker int, acked *atomic.Int64) {
 		ok := false
 		switch i % 4 {
 		case 0, 1:
-			res, err := gb.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{CustomerId: fmt.Sprintf("w%d_%d", worker, i%50), TransactionId: id, TransactionTime: when, Amount: 12.5})
+			res, err := gb.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{CustomerID: fmt.Sprintf("w%d_%d", worker, i%50), TransactionID: id, TransactionTime: when, Amount: 12.5})
 			ok = err == nil && res.StatusCode() == 200
 		case 2:
-			res, err := gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{CustomerId: fmt.Sprintf("fixture_%04d", i%300), TransactionId: id, TransactionTime: new(when), Points: new(3), Username: "qa", Reason: "kill test"})
+			res, err := gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{CustomerID: fmt.Sprintf("fixture_%04d", i%300), TransactionID: id, TransactionTime: new(when), Points: new(3), Username: "qa", Reason: "kill test"})
 			ok = err == nil && res.StatusCode() == 200
 		case 3:
 			items := make([]client.BalanceAdjustmentItem, 10)
 			for k := range items {
-				items[k] = client.BalanceAdjustmentItem{CustomerId: fmt.Sprintf("batch_%d", k), Amount: 1}
+				items[k] = client.BalanceAdjustmentItem{CustomerID: fmt.Sprintf("batch_%d", k), Amount: 1}
 			}
 			res, err := gb.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &items})
 			ok = err == nil && res.StatusCode() == 200
@@ -406,9 +406,9 @@ func BenchmarkKillLoss(b *testing.B) {
 		acked := map[int64]time.Time{} // gameballTransactionId: when acknowledged
 		killAt := time.Now().Add(time.Duration(500+rand.IntN(1500)) * time.Millisecond)
 		for n := 0; time.Now().Before(killAt); n++ {
-			res, err := gb.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{CustomerId: fmt.Sprintf("k_%d", n%20), TransactionId: fmt.Sprintf("K-%d-%d", i, n), TransactionTime: when, Amount: 10})
-			if err == nil && res.JSON200 != nil && res.JSON200.GameballTransactionId != nil {
-				acked[int64(*res.JSON200.GameballTransactionId)] = time.Now()
+			res, err := gb.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{CustomerID: fmt.Sprintf("k_%d", n%20), TransactionID: fmt.Sprintf("K-%d-%d", i, n), TransactionTime: when, Amount: 10})
+			if err == nil && res.JSON200 != nil && res.JSON200.GameballTransactionID != nil {
+				acked[int64(*res.JSON200.GameballTransactionID)] = time.Now()
 			}
 		}
 		killed := time.Now()

@@ -31,7 +31,7 @@ type ServerInterface interface {
 	ListCustomers(w http.ResponseWriter, r *http.Request, account string)
 	// GetCustomer Read a customer and their ledger
 	// (GET /_mock/accounts/{account}/customers/{customerId})
-	GetCustomer(w http.ResponseWriter, r *http.Request, account string, customerId string)
+	GetCustomer(w http.ResponseWriter, r *http.Request, account string, customerID string)
 	// ResetClock Back to real time
 	// (DELETE /_mock/clock)
 	ResetClock(w http.ResponseWriter, r *http.Request)
@@ -179,16 +179,16 @@ func (siw *ServerInterfaceWrapper) GetCustomer(w http.ResponseWriter, r *http.Re
 	}
 
 	// ------------- Path parameter "customerId" -------------
-	var customerId string
+	var customerID string
 
-	err = runtime.BindStyledParameterWithOptions("simple", "customerId", r.PathValue("customerId"), &customerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "customerId", r.PathValue("customerId"), &customerID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "customerId", Err: err})
 		return
 	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetCustomer(w, r, account, customerId)
+		siw.Handler.GetCustomer(w, r, account, customerID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -400,7 +400,7 @@ func (siw *ServerInterfaceWrapper) ListJournal(w http.ResponseWriter, r *http.Re
 
 	// ------------- Optional query parameter "customerId" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "customerId", r.URL.Query(), &params.CustomerId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "customerId", r.URL.Query(), &params.CustomerID, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -857,7 +857,7 @@ func (response ListCustomers404JSONResponse) VisitListCustomersResponse(w http.R
 
 type GetCustomerRequestObject struct {
 	Account    string `json:"account"`
-	CustomerId string `json:"customerId"`
+	CustomerID string `json:"customerId"`
 }
 
 type GetCustomerResponseObject interface {
@@ -1281,7 +1281,7 @@ func (response CreateFault422JSONResponse) VisitCreateFaultResponse(w http.Respo
 }
 
 type DeleteFaultRequestObject struct {
-	Id string `json:"id"`
+	ID string `json:"id"`
 }
 
 type DeleteFaultResponseObject interface {
@@ -1325,7 +1325,7 @@ func (response DeleteFault404JSONResponse) VisitDeleteFaultResponse(w http.Respo
 }
 
 type GetFaultRequestObject struct {
-	Id string `json:"id"`
+	ID string `json:"id"`
 }
 
 type GetFaultResponseObject interface {
@@ -1757,12 +1757,12 @@ type GetDashboardResponseObject interface {
 	VisitGetDashboardResponse(w http.ResponseWriter) error
 }
 
-type GetDashboard200TexthtmlResponse struct {
+type GetDashboard200TextHTMLResponse struct {
 	Body          io.Reader
 	ContentLength int64
 }
 
-func (response GetDashboard200TexthtmlResponse) VisitGetDashboardResponse(w http.ResponseWriter) error {
+func (response GetDashboard200TextHTMLResponse) VisitGetDashboardResponse(w http.ResponseWriter) error {
 
 	w.Header().Set("Content-Type", "text/html")
 	if response.ContentLength != 0 {
@@ -1963,11 +1963,11 @@ func (sh *strictHandler) ListCustomers(w http.ResponseWriter, r *http.Request, a
 }
 
 // GetCustomer operation middleware
-func (sh *strictHandler) GetCustomer(w http.ResponseWriter, r *http.Request, account string, customerId string) {
+func (sh *strictHandler) GetCustomer(w http.ResponseWriter, r *http.Request, account string, customerID string) {
 	var request GetCustomerRequestObject
 
 	request.Account = account
-	request.CustomerId = customerId
+	request.CustomerID = customerID
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetCustomer(ctx, request.(GetCustomerRequestObject))
@@ -2182,7 +2182,7 @@ func (sh *strictHandler) CreateFault(w http.ResponseWriter, r *http.Request) {
 func (sh *strictHandler) DeleteFault(w http.ResponseWriter, r *http.Request, id string) {
 	var request DeleteFaultRequestObject
 
-	request.Id = id
+	request.ID = id
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.DeleteFault(ctx, request.(DeleteFaultRequestObject))
@@ -2208,7 +2208,7 @@ func (sh *strictHandler) DeleteFault(w http.ResponseWriter, r *http.Request, id 
 func (sh *strictHandler) GetFault(w http.ResponseWriter, r *http.Request, id string) {
 	var request GetFaultRequestObject
 
-	request.Id = id
+	request.ID = id
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetFault(ctx, request.(GetFaultRequestObject))
