@@ -19,12 +19,12 @@ package gameball
 
 // 2. Models and client; strict server and routes, sharing the client's models.
 //go:generate go tool oapi-codegen -config client/oapi-codegen.yaml spec/gameball.bundle.yaml
-//go:generate go tool oapi-codegen -config mockserver/api/oapi-codegen.yaml spec/gameball.bundle.yaml
+//go:generate go tool oapi-codegen -config internal/gameballserver/oapi-codegen.yaml spec/gameball.bundle.yaml
 
-// 3. The mock server's control API, from its own document (spec/control): models and client;
+// 3. The mock server's control API, from its own document (spec/controldoc): models and client;
 // strict server and routes, sharing those models.
-//go:generate go tool oapi-codegen -config mockserver/control/oapi-codegen.yaml spec/control/mock-control.yaml
-//go:generate go tool oapi-codegen -config mockserver/control/controlapi/oapi-codegen.yaml spec/control/mock-control.yaml
+//go:generate go tool oapi-codegen -config mockserver/control/oapi-codegen.yaml spec/controldoc/mock-control.yaml
+//go:generate go tool oapi-codegen -config internal/controlserver/oapi-codegen.yaml spec/controldoc/mock-control.yaml
 
 // 4. The table of operations (method, path, key headers, replay safety) the client reads.
 //go:generate go run ./internal/cmd/optable -o client/operations.gen.go spec/gameball.bundle.yaml

@@ -4,7 +4,7 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/gbkit/gameball-go/mockserver/api"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 
 	"github.com/gbkit/gameball-go/client"
 	"github.com/gbkit/gameball-go/internal/errcode"
@@ -12,7 +12,7 @@ import (
 )
 
 // RewardCashbackBatch starts a background job rewarding cashback per item.
-func (h *handlers) RewardCashbackBatch(ctx context.Context, req api.RewardCashbackBatchRequestObject) (api.RewardCashbackBatchResponseObject, error) {
+func (h *handlers) RewardCashbackBatch(ctx context.Context, req gameballserver.RewardCashbackBatchRequestObject) (gameballserver.RewardCashbackBatchResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -36,11 +36,11 @@ func (h *handlers) RewardCashbackBatch(ctx context.Context, req api.RewardCashba
 	if err != nil {
 		return nil, err
 	}
-	return api.RewardCashbackBatch200JSONResponse{JobID: ptr(float64(id))}, nil
+	return gameballserver.RewardCashbackBatch200JSONResponse{JobID: ptr(float64(id))}, nil
 }
 
 // AdjustBalanceBatch starts a background job adjusting balances per item.
-func (h *handlers) AdjustBalanceBatch(ctx context.Context, req api.AdjustBalanceBatchRequestObject) (api.AdjustBalanceBatchResponseObject, error) {
+func (h *handlers) AdjustBalanceBatch(ctx context.Context, req gameballserver.AdjustBalanceBatchRequestObject) (gameballserver.AdjustBalanceBatchResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -57,11 +57,11 @@ func (h *handlers) AdjustBalanceBatch(ctx context.Context, req api.AdjustBalance
 	if err != nil {
 		return nil, err
 	}
-	return api.AdjustBalanceBatch200JSONResponse{JobID: ptr(float64(id))}, nil
+	return gameballserver.AdjustBalanceBatch200JSONResponse{JobID: ptr(float64(id))}, nil
 }
 
 // GetBatchStatus reports a batch job's progress and per-item outcomes.
-func (h *handlers) GetBatchStatus(ctx context.Context, req api.GetBatchStatusRequestObject) (api.GetBatchStatusResponseObject, error) {
+func (h *handlers) GetBatchStatus(ctx context.Context, req gameballserver.GetBatchStatusRequestObject) (gameballserver.GetBatchStatusResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -74,11 +74,11 @@ func (h *handlers) GetBatchStatus(ctx context.Context, req api.GetBatchStatusReq
 	if err != nil {
 		return nil, err
 	}
-	return api.GetBatchStatus200JSONResponse(batchStatus(st)), nil
+	return gameballserver.GetBatchStatus200JSONResponse(batchStatus(st)), nil
 }
 
 // StopBatch stops a batch job; processed items stay applied.
-func (h *handlers) StopBatch(ctx context.Context, req api.StopBatchRequestObject) (api.StopBatchResponseObject, error) {
+func (h *handlers) StopBatch(ctx context.Context, req gameballserver.StopBatchRequestObject) (gameballserver.StopBatchResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -91,7 +91,7 @@ func (h *handlers) StopBatch(ctx context.Context, req api.StopBatchRequestObject
 	if err != nil {
 		return nil, err
 	}
-	return api.StopBatch200JSONResponse{
+	return gameballserver.StopBatch200JSONResponse{
 		BatchID: ptr(req.BatchID),
 		Status:  new(string(st.State)),
 		Message: ptr(st.Message),

@@ -5,12 +5,12 @@ import (
 
 	"github.com/gbkit/gameball-go/client"
 	"github.com/gbkit/gameball-go/gbtime"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"github.com/gbkit/gameball-go/loyalty"
-	"github.com/gbkit/gameball-go/mockserver/api"
 )
 
 // RewardCashback awards points for a transaction amount.
-func (h *handlers) RewardCashback(ctx context.Context, req api.RewardCashbackRequestObject) (api.RewardCashbackResponseObject, error) {
+func (h *handlers) RewardCashback(ctx context.Context, req gameballserver.RewardCashbackRequestObject) (gameballserver.RewardCashbackResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -35,7 +35,7 @@ func (h *handlers) RewardCashback(ctx context.Context, req api.RewardCashbackReq
 	if err != nil {
 		return nil, err
 	}
-	return api.RewardCashback200JSONResponse{
+	return gameballserver.RewardCashback200JSONResponse{
 		CustomerID:             &res.CustomerID,
 		GameballTransactionID:  ptr(float64(res.GameballTransactionID)),
 		RewardAmount:           &res.RewardAmount,
@@ -44,7 +44,7 @@ func (h *handlers) RewardCashback(ctx context.Context, req api.RewardCashbackReq
 }
 
 // CalculatePaymentCashback estimates the points a payment would earn.
-func (h *handlers) CalculatePaymentCashback(ctx context.Context, req api.CalculatePaymentCashbackRequestObject) (api.CalculatePaymentCashbackResponseObject, error) {
+func (h *handlers) CalculatePaymentCashback(ctx context.Context, req gameballserver.CalculatePaymentCashbackRequestObject) (gameballserver.CalculatePaymentCashbackResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func (h *handlers) CalculatePaymentCashback(ctx context.Context, req api.Calcula
 		}
 		details = append(details, d)
 	}
-	return api.CalculatePaymentCashback200JSONResponse{
+	return gameballserver.CalculatePaymentCashback200JSONResponse{
 		TotalPoints:    ptr(float64(res.TotalPoints)),
 		TotalScore:     ptr(float64(res.TotalScore)),
 		PaymentDetails: &details,

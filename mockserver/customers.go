@@ -3,12 +3,12 @@ package mockserver
 import (
 	"context"
 
-	"github.com/gbkit/gameball-go/mockserver/api"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"time"
 )
 
 // GetCustomerBalance reports a customer's points and their money values.
-func (h *handlers) GetCustomerBalance(ctx context.Context, req api.GetCustomerBalanceRequestObject) (api.GetCustomerBalanceResponseObject, error) {
+func (h *handlers) GetCustomerBalance(ctx context.Context, req gameballserver.GetCustomerBalanceRequestObject) (gameballserver.GetCustomerBalanceResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -17,7 +17,7 @@ func (h *handlers) GetCustomerBalance(ctx context.Context, req api.GetCustomerBa
 	if err != nil {
 		return nil, err
 	}
-	out := api.GetCustomerBalance200JSONResponse{
+	out := gameballserver.GetCustomerBalance200JSONResponse{
 		TotalPointsBalance:       new(float64(b.TotalPoints)),
 		TotalPointsValue:         ptr(b.TotalValue),
 		AvailablePointsBalance:   new(float64(b.AvailablePoints)),

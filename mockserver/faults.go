@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/internal/errcode"
-	"github.com/gbkit/gameball-go/mockserver/api"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
 )
 
@@ -254,13 +254,13 @@ func (f *faultRules) match(operation, account string, customers func() []string)
 
 // applyFaults is the strict middleware that applies the fault rules to a
 // valid, authenticated request.
-func (s *Server) applyFaults(ops operations) api.StrictMiddlewareFunc {
-	return func(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+func (s *Server) applyFaults(ops operations) gameballserver.StrictMiddlewareFunc {
+	return func(next gameballserver.StrictHandlerFunc, operationID string) gameballserver.StrictHandlerFunc {
 		return s.faultHandler(next, ops.named(operationID).id)
 	}
 }
 
-func (s *Server) faultHandler(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+func (s *Server) faultHandler(next gameballserver.StrictHandlerFunc, operationID string) gameballserver.StrictHandlerFunc {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 		x := exchangeFrom(ctx)
 		account := ""

@@ -39,7 +39,7 @@ func (s *Server) Seed(f control.Fixtures) ([]loyalty.SeededCustomer, error) {
 }
 
 // ReadFixtures reads a fixtures file: the JSON body of the control API's
-// seed (schema Fixtures in spec/control/mock-control.yaml), read strictly.
+// seed (schema Fixtures in spec/controldoc/mock-control.yaml), read strictly.
 func ReadFixtures(path string) (control.Fixtures, error) {
 	var f control.Fixtures
 	data, err := os.ReadFile(path)

@@ -5,8 +5,8 @@ import (
 
 	"github.com/gbkit/gameball-go/client"
 	"github.com/gbkit/gameball-go/internal/errcode"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"github.com/gbkit/gameball-go/loyalty"
-	"github.com/gbkit/gameball-go/mockserver/api"
 )
 
 // handlers implements the generated StrictServerInterface: each method translates
@@ -17,7 +17,7 @@ type handlers struct {
 	engine *loyalty.Engine
 }
 
-var _ api.StrictServerInterface = (*handlers)(nil)
+var _ gameballserver.StrictServerInterface = (*handlers)(nil)
 
 // account is the account the validator authenticated for this request.
 func account(ctx context.Context) (*loyalty.Account, error) {

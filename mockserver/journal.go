@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/gbkit/gameball-go/mockserver/api"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
 )
 
@@ -259,33 +259,33 @@ func customerIDs(request any) []string {
 	switch req := request.(type) {
 	case nil:
 		return nil
-	case api.RewardCashbackRequestObject:
+	case gameballserver.RewardCashbackRequestObject:
 		if req.Body != nil {
 			ids = append(ids, req.Body.CustomerID)
 		}
-	case api.AddManualTransactionRequestObject:
+	case gameballserver.AddManualTransactionRequestObject:
 		if req.Body != nil {
 			ids = append(ids, req.Body.CustomerID)
 		}
-	case api.CalculatePaymentCashbackRequestObject:
+	case gameballserver.CalculatePaymentCashbackRequestObject:
 		if req.Body != nil && req.Body.CustomerID != nil {
 			ids = append(ids, *req.Body.CustomerID)
 		}
-	case api.GetCustomerBalanceRequestObject:
+	case gameballserver.GetCustomerBalanceRequestObject:
 		ids = append(ids, req.CustomerID)
-	case api.RewardCashbackBatchRequestObject:
+	case gameballserver.RewardCashbackBatchRequestObject:
 		if req.Body != nil {
 			for _, it := range deref(req.Body.Body) {
 				ids = append(ids, it.CustomerID)
 			}
 		}
-	case api.AdjustBalanceBatchRequestObject:
+	case gameballserver.AdjustBalanceBatchRequestObject:
 		if req.Body != nil {
 			for _, it := range deref(req.Body.Body) {
 				ids = append(ids, it.CustomerID)
 			}
 		}
-	case api.GetBatchStatusRequestObject, api.StopBatchRequestObject:
+	case gameballserver.GetBatchStatusRequestObject, gameballserver.StopBatchRequestObject:
 		return nil
 	default: // an operation this list does not know yet
 		return customerIDsOf(request)

@@ -22,7 +22,7 @@ import (
 	"github.com/gbkit/gameball-go/mockserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
 	"github.com/gbkit/gameball-go/spec"
-	controlspec "github.com/gbkit/gameball-go/spec/control"
+	"github.com/gbkit/gameball-go/spec/controldoc"
 )
 
 // qaMock is a mock server on a loopback port, as the people it is for run
@@ -119,7 +119,7 @@ type controlChecks struct {
 
 func newControlChecks(t *testing.T) *controlChecks {
 	t.Helper()
-	doc, err := controlspec.Load()
+	doc, err := controldoc.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,13 +4,13 @@ import (
 	"context"
 	"time"
 
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"github.com/gbkit/gameball-go/loyalty"
-	"github.com/gbkit/gameball-go/mockserver/api"
 )
 
 // AddManualTransaction adds (positive points or amount) or deducts (negative)
 // points; the engine refuses both or neither, and expiryAfter on a deduction.
-func (h *handlers) AddManualTransaction(ctx context.Context, req api.AddManualTransactionRequestObject) (api.AddManualTransactionResponseObject, error) {
+func (h *handlers) AddManualTransaction(ctx context.Context, req gameballserver.AddManualTransactionRequestObject) (gameballserver.AddManualTransactionResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -41,7 +41,7 @@ func (h *handlers) AddManualTransaction(ctx context.Context, req api.AddManualTr
 	if err != nil {
 		return nil, err
 	}
-	return api.AddManualTransaction200JSONResponse{
+	return gameballserver.AddManualTransaction200JSONResponse{
 		CustomerID:            &res.CustomerID,
 		GameballTransactionID: new(float64(res.GameballTransactionID)),
 		TransactionID:         &res.TransactionID,

@@ -18,7 +18,7 @@ import (
 	"github.com/gbkit/gameball-go/mockserver"
 )
 
-// The limits of mockserver/limits.go, on a real loopback server built as
+// The limits of mockserver/httpserver.go, on a real loopback server built as
 // gameball-mock builds it (NewHTTPServer), with short timeouts. The generous
 // deadlines below only keep a broken server from hanging the test; no test
 // asserts how fast anything is.

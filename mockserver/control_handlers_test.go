@@ -11,7 +11,7 @@ import (
 	"github.com/gbkit/gameball-go/client"
 	"github.com/gbkit/gameball-go/mockserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
-	controlspec "github.com/gbkit/gameball-go/spec/control"
+	"github.com/gbkit/gameball-go/spec/controldoc"
 )
 
 // TestControlAPI drives every operation of the control API through its
@@ -286,7 +286,7 @@ func TestControlAPI(t *testing.T) {
 		}
 	}
 
-	doc, err := controlspec.Load()
+	doc, err := controldoc.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
