@@ -73,9 +73,9 @@ func (f *fakeBatches) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.Atoi(strings.Split(r.URL.Path, "/")[5]) // /api/v4.0/integrations/batches/{id}/status
 	job := f.jobs[id-1]
 	job.polls++
-	st := client.BatchStatus{BatchID: ptr(strconv.Itoa(id)), Status: ptr(client.BatchStateProcessing)}
+	st := client.BatchStatus{BatchID: strconv.Itoa(id), Status: client.BatchStateProcessing}
 	if job.polls > f.busyPolls {
-		st.Status, st.Results, st.Errors = ptr(job.status), ptr(anys(job.results)), ptr(anys(job.errors))
+		st.Status, st.Results, st.Errors = job.status, anys(job.results), anys(job.errors)
 	}
 	f.mu.Unlock()
 	body, _ := json.Marshal(st)
@@ -98,11 +98,11 @@ func (f *fakeBatches) run(items []fakeItem, cashback bool) *fakeJob {
 			refuse = 9008
 		}
 		if refuse != 0 {
-			job.errors = append(job.errors, client.BatchItemError{Index: ptr(i), Code: ptr(refuse), Message: ptr("refused")})
+			job.errors = append(job.errors, client.BatchItemError{Index: ptr(i), Code: client.ErrorCode(refuse), Message: "refused"})
 			continue
 		}
 		f.seenTx[it.TransactionID] = true
-		job.results = slices.Insert(job.results, 0, client.BatchItemResult{Index: ptr(i), TransactionID: ptr(it.TransactionID), Points: ptr(it.Amount)})
+		job.results = slices.Insert(job.results, 0, client.BatchItemResult{Index: ptr(i), TransactionID: it.TransactionID, Points: int64(it.Amount)})
 	}
 	return job
 }
@@ -155,9 +155,9 @@ func TestBatchesInInputOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantJobs := []client.BatchJob{
-		{ID: "1", Operation: "rewardCashbackBatch", First: 0, Count: 1000},
-		{ID: "2", Operation: "rewardCashbackBatch", First: 1000, Count: 1000},
-		{ID: "3", Operation: "rewardCashbackBatch", First: 2000, Count: 500},
+		{ID: 1, Operation: "rewardCashbackBatch", First: 0, Count: 1000},
+		{ID: 2, Operation: "rewardCashbackBatch", First: 1000, Count: 1000},
+		{ID: 3, Operation: "rewardCashbackBatch", First: 2000, Count: 500},
 	}
 	if !slices.Equal(jobs, wantJobs) || !slices.Equal(f.sizes, []int{1000, 1000, 500}) {
 		t.Fatalf("jobs %+v (sizes %v), want %+v", jobs, f.sizes, wantJobs)
@@ -171,7 +171,7 @@ func TestBatchesInInputOrder(t *testing.T) {
 		t.Fatalf("%d outcomes for %d items", len(outcomes), len(items))
 	}
 	for i, o := range outcomes {
-		wantJob := strconv.Itoa(i/1000 + 1)
+		wantJob := int64(i/1000 + 1)
 		var want error
 		switch {
 		case i >= 2100:
@@ -182,10 +182,10 @@ func TestBatchesInInputOrder(t *testing.T) {
 			want = client.ErrDuplicateTransaction
 		}
 		if o.JobID != wantJob {
-			t.Fatalf("item %d: job %s, want %s", i, o.JobID, wantJob)
+			t.Fatalf("item %d: job %d, want %d", i, o.JobID, wantJob)
 		}
 		if want == nil {
-			if o.Err != nil || o.Result == nil || *o.Result.TransactionID != items[i].TransactionID {
+			if o.Err != nil || o.Result == nil || o.Result.TransactionID != items[i].TransactionID {
 				t.Fatalf("item %d: %+v, want the result for %s", i, o, items[i].TransactionID)
 			}
 			continue
@@ -231,7 +231,7 @@ func TestReplayedSubmission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(jobs) != 1 || jobs[0].ID != "2" || !jobs[0].Replayed {
+	if len(jobs) != 1 || jobs[0].ID != 2 || !jobs[0].Replayed {
 		t.Fatalf("jobs %+v, want job 2, marked replayed", jobs)
 	}
 	outcomes, err := c.WaitForBatches(context.Background(), jobs)
@@ -254,12 +254,12 @@ func TestWaitForBatchFailures(t *testing.T) {
 	}{
 		{"an unknown status", `{"status":"paused"}`, `unknown status "paused"`},
 		{"an entry outside the job", `{"status":"completed","results":[{"index":5}]}`, "outside the job's 2 items"},
-		{"an entry without an index", `{"status":"completed","errors":[{"code":9004}]}`, "outside the job's 2 items"},
+		{"an entry without an index", `{"status":"completed","errors":[{"code":9004}]}`, "status entry without an index"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, url := serve(t, ok(tc.status))
-			_, err := newClient(t, url, &waits{}).WaitForBatches(context.Background(), []client.BatchJob{{ID: "1", First: 0, Count: 2}})
+			_, err := newClient(t, url, &waits{}).WaitForBatches(context.Background(), []client.BatchJob{{ID: 1, First: 0, Count: 2}})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want one saying %q", err, tc.want)
 			}
@@ -276,7 +276,7 @@ func TestWaitForBatchCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.WaitForBatch(ctx, "1"); !errors.Is(err, context.Canceled) || len(srv.seen()) != 1 {
+	if _, err := c.WaitForBatch(ctx, 1); !errors.Is(err, context.Canceled) || len(srv.seen()) != 1 {
 		t.Errorf("error %v after %d polls, want context.Canceled after 1", err, len(srv.seen()))
 	}
 }

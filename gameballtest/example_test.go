@@ -26,7 +26,7 @@ func ExampleStart() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*res.RewardEquivalentPoints, "points")
+	fmt.Println(res.RewardEquivalentPoints, "points")
 	// Output: 120 points
 }
 
@@ -53,7 +53,7 @@ func ExampleWithClock() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("after %d days: %v pending, %v available\n", days, *bal.PendingPoints, *bal.AvailablePointsBalance)
+		fmt.Printf("after %d days: %v pending, %v available\n", days, bal.PendingPoints, bal.AvailablePointsBalance)
 	}
 	// Output:
 	// after 0 days: 50 pending, 0 available

@@ -21,12 +21,12 @@ func (h *handlers) RewardCashbackBatch(ctx context.Context, req gameballserver.R
 	if err != nil {
 		return nil, err
 	}
-	items := make([]loyalty.Cashback, 0, len(deref(body.Body)))
-	for _, it := range deref(body.Body) {
+	items := make([]loyalty.Cashback, 0, len(body.Body))
+	for _, it := range body.Body {
 		items = append(items, loyalty.Cashback{
 			CustomerID:    it.CustomerID,
-			Email:         deref(it.Email),
-			Mobile:        deref(it.Mobile),
+			Email:         it.Email,
+			Mobile:        it.Mobile,
 			TransactionID: it.TransactionID,
 			Time:          it.TransactionTime.Time,
 			Amount:        it.Amount,
@@ -36,7 +36,7 @@ func (h *handlers) RewardCashbackBatch(ctx context.Context, req gameballserver.R
 	if err != nil {
 		return nil, err
 	}
-	return gameballserver.RewardCashbackBatch200JSONResponse{JobID: ptr(float64(id))}, nil
+	return gameballserver.RewardCashbackBatch200JSONResponse{JobID: int64(id)}, nil
 }
 
 // AdjustBalanceBatch starts a background job adjusting balances per item.
@@ -49,15 +49,15 @@ func (h *handlers) AdjustBalanceBatch(ctx context.Context, req gameballserver.Ad
 	if err != nil {
 		return nil, err
 	}
-	items := make([]loyalty.Adjustment, 0, len(deref(body.Body)))
-	for _, it := range deref(body.Body) {
-		items = append(items, loyalty.Adjustment{CustomerID: it.CustomerID, Points: it.Amount, Reason: deref(it.Reason)})
+	items := make([]loyalty.Adjustment, 0, len(body.Body))
+	for _, it := range body.Body {
+		items = append(items, loyalty.Adjustment{CustomerID: it.CustomerID, Points: it.Amount, Reason: it.Reason})
 	}
 	id, err := acct.SubmitAdjustmentBatch(items)
 	if err != nil {
 		return nil, err
 	}
-	return gameballserver.AdjustBalanceBatch200JSONResponse{JobID: ptr(float64(id))}, nil
+	return gameballserver.AdjustBalanceBatch200JSONResponse{JobID: int64(id)}, nil
 }
 
 // GetBatchStatus reports a batch job's progress and per-item outcomes.
@@ -92,9 +92,9 @@ func (h *handlers) StopBatch(ctx context.Context, req gameballserver.StopBatchRe
 		return nil, err
 	}
 	return gameballserver.StopBatch200JSONResponse{
-		BatchID: ptr(req.BatchID),
-		Status:  new(string(st.State)),
-		Message: ptr(st.Message),
+		BatchID: req.BatchID,
+		Status:  string(st.State),
+		Message: st.Message,
 	}, nil
 }
 
@@ -114,32 +114,32 @@ func batchStatus(st loyalty.BatchStatus) client.BatchStatus {
 	for _, r := range st.Results {
 		results = append(results, client.BatchItemResult{
 			Index:                 ptr(r.Index),
-			CustomerID:            ptr(r.CustomerID),
-			TransactionID:         nonEmpty(r.TransactionID),
-			GameballTransactionID: ptr(float64(r.GameballTransactionID)),
-			Points:                ptr(float64(r.Points)),
+			CustomerID:            r.CustomerID,
+			TransactionID:         r.TransactionID,
+			GameballTransactionID: r.GameballTransactionID,
+			Points:                r.Points,
 		})
 	}
 	errs := make([]any, 0, len(st.Errors))
 	for _, e := range st.Errors {
 		errs = append(errs, client.BatchItemError{
 			Index:         ptr(e.Index),
-			CustomerID:    ptr(e.CustomerID),
-			TransactionID: nonEmpty(e.TransactionID),
-			Code:          ptr(int(e.Err.Code)),
-			Type:          ptr(e.Err.Code.Type()),
-			Message:       ptr(e.Err.Message),
+			CustomerID:    e.CustomerID,
+			TransactionID: e.TransactionID,
+			Code:          client.ErrorCode(e.Err.Code),
+			Type:          e.Err.Code.Type(),
+			Message:       e.Err.Message,
 		})
 	}
 	return client.BatchStatus{
-		BatchID:        ptr(strconv.FormatInt(st.ID, 10)),
-		Status:         ptr(client.BatchState(st.State)),
-		Progress:       ptr(st.Progress()),
-		TotalItems:     new(float64(st.TotalItems)),
-		ProcessedItems: new(float64(st.ProcessedItems)),
-		FailedItems:    new(float64(st.FailedItems)),
-		Results:        &results,
-		Errors:         &errs,
+		BatchID:        strconv.FormatInt(st.ID, 10),
+		Status:         client.BatchState(st.State),
+		Progress:       st.Progress(),
+		TotalItems:     int64(st.TotalItems),
+		ProcessedItems: int64(st.ProcessedItems),
+		FailedItems:    int64(st.FailedItems),
+		Results:        results,
+		Errors:         errs,
 	}
 }
 

@@ -50,11 +50,11 @@ func perfCalls(tb testing.TB, m *perfMock) map[string]perfCall {
 		},
 		"calculatePaymentCashback": func(ctx context.Context, m *perfMock, i int) (int, error) {
 			res, err := m.raw.CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{
-				CustomerID: ptrTo("cust_read"),
-				TotalPaid:  ptrTo(100.0),
-				PaymentDetails: &[]client.PaymentService{
-					{ServiceID: ptrTo("s_1"), Amount: ptrTo(60.0), Category: &[]string{"Electronics"}},
-					{ServiceID: ptrTo("s_2"), Amount: ptrTo(40.0), Tax: ptrTo(4.0), Tags: &[]string{"Topup"}},
+				CustomerID: "cust_read",
+				TotalPaid:  100.0,
+				PaymentDetails: []client.PaymentService{
+					{ServiceID: "s_1", Amount: 60.0, Category: []string{"Electronics"}},
+					{ServiceID: "s_2", Amount: 40.0, Tax: 4.0, Tags: []string{"Topup"}},
 				},
 			})
 			return perfStatus(res, err)
@@ -63,7 +63,7 @@ func perfCalls(tb testing.TB, m *perfMock) map[string]perfCall {
 			res, err := m.raw.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
 				CustomerID:      "cust_" + strconv.Itoa(i%customers),
 				TransactionID:   m.nextID("MAN"),
-				TransactionTime: new(perfRecent()),
+				TransactionTime: perfRecent(),
 				Username:        "bench",
 				Reason:          "benchmark",
 				Points:          new(10),
@@ -71,15 +71,15 @@ func perfCalls(tb testing.TB, m *perfMock) map[string]perfCall {
 			return perfStatus(res, err)
 		},
 		"rewardCashbackBatch": func(ctx context.Context, m *perfMock, i int) (int, error) {
-			res, err := m.raw.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: ptrTo(perfCashbackItems(m, 10))})
+			res, err := m.raw.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: perfCashbackItems(m, 10)})
 			return perfStatus(res, err)
 		},
 		"adjustBalanceBatch": func(ctx context.Context, m *perfMock, i int) (int, error) {
 			items := make([]client.BalanceAdjustmentItem, 10)
 			for j := range items {
-				items[j] = client.BalanceAdjustmentItem{CustomerID: "cust_" + strconv.Itoa((i+j)%customers), Amount: 5, Reason: ptrTo("bench")}
+				items[j] = client.BalanceAdjustmentItem{CustomerID: "cust_" + strconv.Itoa((i+j)%customers), Amount: 5, Reason: "bench"}
 			}
-			res, err := m.raw.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &items})
+			res, err := m.raw.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: items})
 			return perfStatus(res, err)
 		},
 		"getBatchStatus": func(ctx context.Context, m *perfMock, i int) (int, error) {
@@ -137,11 +137,11 @@ func perfSeedCashback(tb testing.TB, m *perfMock, customer string, n int) {
 // perfFinishedBatch submits an n-item cashback batch and waits for it to finish.
 func perfFinishedBatch(tb testing.TB, m *perfMock, n int) string {
 	tb.Helper()
-	res, err := m.raw.RewardCashbackBatchWithResponse(context.Background(), client.RewardCashbackBatchRequest{Body: ptrTo(perfCashbackItems(m, n))})
+	res, err := m.raw.RewardCashbackBatchWithResponse(context.Background(), client.RewardCashbackBatchRequest{Body: perfCashbackItems(m, n)})
 	if code, err := perfStatus(res, err); err != nil || code != http.StatusOK {
 		tb.Fatalf("submit batch: %d %v", code, err)
 	}
-	id := int64(*res.JSON200.JobID)
+	id := int64(res.JSON200.JobID)
 	perfWaitBatch(tb, m.account(), id)
 	return strconv.FormatInt(id, 10)
 }
@@ -254,16 +254,16 @@ func BenchmarkBatch1000(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := m.raw.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: ptrTo(perfCashbackItems(m, 1000))})
+		res, err := m.raw.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: perfCashbackItems(m, 1000)})
 		if code, err := perfStatus(res, err); err != nil || code != http.StatusOK {
 			b.Fatalf("submit: %d %v", code, err)
 		}
-		id := int64(*res.JSON200.JobID)
+		id := int64(res.JSON200.JobID)
 		if st := perfWaitBatch(b, m.account(), id); st.State != loyalty.BatchCompleted || st.FailedItems != 0 {
 			b.Fatalf("batch %d: %s, %d failed", id, st.State, st.FailedItems)
 		}
 		got, err := m.raw.GetBatchStatusWithResponse(ctx, strconv.FormatInt(id, 10))
-		if code, err := perfStatus(got, err); err != nil || code != http.StatusOK || len(*got.JSON200.Results) != 1000 {
+		if code, err := perfStatus(got, err); err != nil || code != http.StatusOK || len(got.JSON200.Results) != 1000 {
 			b.Fatalf("status: %d %v", code, err)
 		}
 	}

@@ -21,8 +21,8 @@ func (h *handlers) RewardCashback(ctx context.Context, req gameballserver.Reward
 	}
 	c := loyalty.Cashback{
 		CustomerID:    body.CustomerID,
-		Email:         deref(body.Email),
-		Mobile:        deref(body.Mobile),
+		Email:         body.Email,
+		Mobile:        body.Mobile,
 		TransactionID: body.TransactionID,
 		Time:          body.TransactionTime.Time,
 		Amount:        body.Amount,
@@ -36,10 +36,10 @@ func (h *handlers) RewardCashback(ctx context.Context, req gameballserver.Reward
 		return nil, err
 	}
 	return gameballserver.RewardCashback200JSONResponse{
-		CustomerID:             &res.CustomerID,
-		GameballTransactionID:  ptr(float64(res.GameballTransactionID)),
-		RewardAmount:           &res.RewardAmount,
-		RewardEquivalentPoints: ptr(float64(res.Points)),
+		CustomerID:             res.CustomerID,
+		GameballTransactionID:  int64(res.GameballTransactionID),
+		RewardAmount:           res.RewardAmount,
+		RewardEquivalentPoints: int64(res.Points),
 	}, nil
 }
 
@@ -54,22 +54,22 @@ func (h *handlers) CalculatePaymentCashback(ctx context.Context, req gameballser
 		return nil, err
 	}
 	p := loyalty.Payment{
-		CustomerID: deref(body.CustomerID),
-		Email:      deref(body.Email),
-		Mobile:     deref(body.Mobile),
-		TotalPaid:  deref(body.TotalPaid),
+		CustomerID: body.CustomerID,
+		Email:      body.Email,
+		Mobile:     body.Mobile,
+		TotalPaid:  body.TotalPaid,
 		Merchant:   paymentMerchantFrom(body.Merchant),
 	}
-	for _, s := range deref(body.PaymentDetails) {
+	for _, s := range body.PaymentDetails {
 		p.Services = append(p.Services, loyalty.Service{
-			ID:       deref(s.ServiceID),
-			Name:     deref(s.ServiceName),
-			Provider: deref(s.ServiceProvider),
-			Amount:   deref(s.Amount),
-			Tax:      deref(s.Tax),
-			Discount: deref(s.Discount),
-			Tags:     deref(s.Tags),
-			Category: deref(s.Category),
+			ID:       s.ServiceID,
+			Name:     s.ServiceName,
+			Provider: s.ServiceProvider,
+			Amount:   s.Amount,
+			Tax:      s.Tax,
+			Discount: s.Discount,
+			Tags:     s.Tags,
+			Category: s.Category,
 		})
 	}
 	res, err := acct.CalculatePaymentCashback(p)
@@ -79,27 +79,27 @@ func (h *handlers) CalculatePaymentCashback(ctx context.Context, req gameballser
 	details := make([]client.ServiceCashback, 0, len(res.Services))
 	for _, s := range res.Services {
 		d := client.ServiceCashback{
-			Quantity:                   ptr(s.Quantity),
-			TotalDecimalPoints:         ptr(s.DecimalPoints),
-			TotalPoints:                ptr(float64(s.Points)),
-			TotalScore:                 ptr(float64(s.Score)),
-			RewardWalletFactor:         ptr(s.RewardWalletFactor),
-			CampaignImpactWalletFactor: ptr(s.CampaignFactor),
-			CampaignImpactPoints:       ptr(float64(s.CampaignImpactPoints)),
+			Quantity:                   s.Quantity,
+			TotalDecimalPoints:         s.DecimalPoints,
+			TotalPoints:                int64(s.Points),
+			TotalScore:                 float64(s.Score),
+			RewardWalletFactor:         s.RewardWalletFactor,
+			CampaignImpactWalletFactor: s.CampaignFactor,
+			CampaignImpactPoints:       int64(s.CampaignImpactPoints),
 		}
 		if s.ServiceID != "" {
-			d.ServiceID = ptr(s.ServiceID)
+			d.ServiceID = s.ServiceID
 		}
 		if c := s.Campaign; c != nil {
-			d.CampaignID = ptr(int(c.ID))
-			d.CampaignName = ptr(c.Name)
-			d.CampaignEndDate = ptr(gbtime.New(c.End))
+			d.CampaignID = int(c.ID)
+			d.CampaignName = c.Name
+			d.CampaignEndDate = gbtime.New(c.End)
 		}
 		details = append(details, d)
 	}
 	return gameballserver.CalculatePaymentCashback200JSONResponse{
-		TotalPoints:    ptr(float64(res.TotalPoints)),
-		TotalScore:     ptr(float64(res.TotalScore)),
-		PaymentDetails: &details,
+		TotalPoints:    int64(res.TotalPoints),
+		TotalScore:     float64(res.TotalScore),
+		PaymentDetails: details,
 	}, nil
 }

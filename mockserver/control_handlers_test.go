@@ -157,7 +157,7 @@ func TestControlAPI(t *testing.T) {
 				{CustomerID: "cust_gold", TransactionID: "B-1", Amount: 10, TransactionTime: cashbackBody("", "", 0).TransactionTime},
 				{CustomerID: "cust_new", TransactionID: "B-2", Amount: 20, TransactionTime: cashbackBody("", "", 0).TransactionTime},
 			}
-			res, err := m.gb.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &items})
+			res, err := m.gb.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: items})
 			if err != nil || res.JSON200 == nil {
 				t.Fatalf("batch: %v", err)
 			}

@@ -3,8 +3,9 @@ package mockserver
 import (
 	"context"
 
-	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"time"
+
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 )
 
 // GetCustomerBalance reports a customer's points and their money values.
@@ -18,21 +19,21 @@ func (h *handlers) GetCustomerBalance(ctx context.Context, req gameballserver.Ge
 		return nil, err
 	}
 	out := gameballserver.GetCustomerBalance200JSONResponse{
-		TotalPointsBalance:       new(float64(b.TotalPoints)),
-		TotalPointsValue:         ptr(b.TotalValue),
-		AvailablePointsBalance:   new(float64(b.AvailablePoints)),
-		AvailablePointsValue:     ptr(b.AvailableValue),
-		PendingPoints:            new(float64(b.PendingPoints)),
-		PendingPointsValue:       ptr(b.PendingValue),
-		Currency:                 ptr(b.Currency),
-		PointsName:               ptr(b.PointsName),
-		NextExpiringPointsAmount: new(float64(b.NextExpiringPoints)),
-		NextExpiringPointsValue:  ptr(b.NextExpiringValue),
-		TotalEarnedPoints:        new(float64(b.TotalEarnedPoints)),
+		TotalPointsBalance:       int64(b.TotalPoints),
+		TotalPointsValue:         b.TotalValue,
+		AvailablePointsBalance:   int64(b.AvailablePoints),
+		AvailablePointsValue:     b.AvailableValue,
+		PendingPoints:            int64(b.PendingPoints),
+		PendingPointsValue:       b.PendingValue,
+		Currency:                 b.Currency,
+		PointsName:               b.PointsName,
+		NextExpiringPointsAmount: int64(b.NextExpiringPoints),
+		NextExpiringPointsValue:  b.NextExpiringValue,
+		TotalEarnedPoints:        int64(b.TotalEarnedPoints),
 	}
 	if b.NextExpiringDate != nil {
 		// A plain string in the published document (no format); RFC 3339 as before.
-		out.NextExpiringPointsDate = new(b.NextExpiringDate.UTC().Format(time.RFC3339))
+		out.NextExpiringPointsDate = b.NextExpiringDate.UTC().Format(time.RFC3339)
 	}
 	return out, nil
 }

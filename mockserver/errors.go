@@ -49,7 +49,7 @@ func writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
 		Code:             int(e.code),
 		Type:             e.code.Type(),
 		Message:          e.message,
-		DocumentationURL: ptr(documentationURL),
+		DocumentationURL: documentationURL,
 	}
 	if e.typ != "" {
 		body.Type = e.typ
@@ -58,7 +58,7 @@ func writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
 		if x.closed {
 			return // a fault rule closed the connection
 		}
-		body.RequestID = ptr(x.requestID)
+		body.RequestID = x.requestID
 		body.Message = x.redact.text(body.Message)
 		x.err = e
 	}

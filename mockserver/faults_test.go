@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/mockserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
 )
@@ -33,7 +34,7 @@ func TestFaultRules(t *testing.T) {
 	}, func(n int64) int64 { return n - 1 })
 
 	var txn int
-	reward := func(gb *client.ClientWithResponses, customer string, prefer ...string) (*client.RewardCashbackResponse, error) {
+	reward := func(gb *gbapi.ClientWithResponses, customer string, prefer ...string) (*gbapi.RewardCashbackResponse, error) {
 		txn++
 		body := cashbackBody(customer, "FT-"+string(rune('A'+txn%26))+time.Now().Format("150405.000000000"), 10)
 		return gb.RewardCashbackWithResponse(ctx, body, func(_ context.Context, r *http.Request) error {
@@ -49,7 +50,7 @@ func TestFaultRules(t *testing.T) {
 		typ    string // the error object's type, when checked
 		faults string // X-Mock-Fault
 	}
-	rewardOutcome := func(gb *client.ClientWithResponses, customer string, prefer ...string) outcome {
+	rewardOutcome := func(gb *gbapi.ClientWithResponses, customer string, prefer ...string) outcome {
 		res, err := reward(gb, customer, prefer...)
 		if err != nil {
 			t.Fatal(err)
@@ -177,7 +178,7 @@ func TestFaultRules(t *testing.T) {
 			rules: []control.FaultRuleInput{{Operation: "*", CustomerID: ptr("in_batch"), Status: ptr(503)}},
 			calls: func(t *testing.T) []outcome {
 				items := []client.BalanceAdjustmentItem{{CustomerID: "other", Amount: 1}, {CustomerID: "in_batch", Amount: 1}}
-				res, err := m.gb.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &items})
+				res, err := m.gb.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: items})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -41,9 +41,9 @@ func merchantFrom(m *client.TransactionMerchant) *loyalty.Merchant {
 	if m == nil {
 		return nil
 	}
-	out := &loyalty.Merchant{UniqueID: deref(m.UniqueID), Name: deref(m.Name)}
+	out := &loyalty.Merchant{UniqueID: m.UniqueID, Name: m.Name}
 	if m.Branch != nil {
-		out.BranchID, out.Branch = m.Branch.UniqueID, deref(m.Branch.Name)
+		out.BranchID, out.Branch = m.Branch.UniqueID, m.Branch.Name
 	}
 	return out
 }
@@ -52,9 +52,9 @@ func paymentMerchantFrom(m *client.PaymentMerchant) *loyalty.Merchant {
 	if m == nil {
 		return nil
 	}
-	out := &loyalty.Merchant{UniqueID: deref(m.UniqueID), Name: deref(m.Name)}
+	out := &loyalty.Merchant{UniqueID: m.UniqueID, Name: m.Name}
 	if m.Branch != nil {
-		out.BranchID, out.Branch = deref(m.Branch.UniqueID), deref(m.Branch.Name)
+		out.BranchID, out.Branch = m.Branch.UniqueID, m.Branch.Name
 	}
 	return out
 }

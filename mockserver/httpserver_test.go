@@ -272,12 +272,12 @@ func TestShutdownStopsBatchesBetweenItems(t *testing.T) {
 	for i := range items {
 		items[i] = client.CashbackBatchItem{CustomerID: "cust_batch", TransactionID: fmt.Sprintf("TXN-B-%d", i), TransactionTime: perfRecent(), Amount: 10}
 	}
-	res, err := c.Raw().RewardCashbackBatchWithResponse(context.Background(), client.RewardCashbackBatchRequest{Body: &items})
+	res, err := c.Raw().RewardCashbackBatchWithResponse(context.Background(), client.RewardCashbackBatchRequest{Body: items})
 	if err != nil || res.JSON200 == nil {
 		t.Fatalf("submit: %v %v", err, res)
 	}
 	acct := s.engine.Accounts()[0]
-	id := int64(*res.JSON200.JobID)
+	id := int64(res.JSON200.JobID)
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(time.Millisecond) {
 		if st, _ := acct.BatchStatus(id); st.ProcessedItems >= 3 || time.Now().After(deadline) {
 			break

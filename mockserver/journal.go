@@ -268,20 +268,20 @@ func customerIDs(request any) []string {
 			ids = append(ids, req.Body.CustomerID)
 		}
 	case gameballserver.CalculatePaymentCashbackRequestObject:
-		if req.Body != nil && req.Body.CustomerID != nil {
-			ids = append(ids, *req.Body.CustomerID)
+		if req.Body != nil && req.Body.CustomerID != "" {
+			ids = append(ids, req.Body.CustomerID)
 		}
 	case gameballserver.GetCustomerBalanceRequestObject:
 		ids = append(ids, req.CustomerID)
 	case gameballserver.RewardCashbackBatchRequestObject:
 		if req.Body != nil {
-			for _, it := range deref(req.Body.Body) {
+			for _, it := range req.Body.Body {
 				ids = append(ids, it.CustomerID)
 			}
 		}
 	case gameballserver.AdjustBalanceBatchRequestObject:
 		if req.Body != nil {
-			for _, it := range deref(req.Body.Body) {
+			for _, it := range req.Body.Body {
 				ids = append(ids, it.CustomerID)
 			}
 		}

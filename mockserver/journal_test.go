@@ -88,7 +88,7 @@ func TestJournalKeepsTheLastN(t *testing.T) {
 		for i := range items {
 			items[i] = client.CashbackBatchItem{CustomerID: fmt.Sprintf("batch_customer_%04d", i), TransactionID: fmt.Sprintf("BIG-%04d", i), Amount: 1, TransactionTime: cashbackBody("", "", 0).TransactionTime}
 		}
-		if res, err := m.gb.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &items}); err != nil || res.StatusCode() != 200 {
+		if res, err := m.gb.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: items}); err != nil || res.StatusCode() != 200 {
 			t.Fatal(err)
 		}
 		m.gb.RewardCashbackWithBodyWithResponse(ctx, "text/plain", strings.NewReader("just text"))

@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/gbtime"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver"
@@ -34,8 +35,8 @@ type qaMock struct {
 	server *mockserver.Server
 	url    string
 	ctl    *control.ClientWithResponses
-	gb     *client.ClientWithResponses // the first account's keys
-	gb2    *client.ClientWithResponses // the second account's keys
+	gb     *gbapi.ClientWithResponses // the first account's keys
+	gb2    *gbapi.ClientWithResponses // the second account's keys
 	checks *controlChecks
 }
 
@@ -93,9 +94,9 @@ func startQA(t *testing.T, opts mockserver.Options, edit func(*loyalty.Config)) 
 
 // gameballClient is the generated Gameball client with an account's keys
 // and no retries, so a test sees each answer the mock gives.
-func gameballClient(t *testing.T, url string, a loyalty.AccountConfig) *client.ClientWithResponses {
+func gameballClient(t *testing.T, url string, a loyalty.AccountConfig) *gbapi.ClientWithResponses {
 	t.Helper()
-	c, err := client.NewClientWithResponses(url, client.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+	c, err := gbapi.NewClientWithResponses(url, gbapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 		r.Header.Set("apikey", a.APIKey)
 		r.Header.Set("secretkey", a.SecretKey)
 		return nil

@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"context"
-	"time"
 
 	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"github.com/gbkit/gameball-go/loyalty"
@@ -19,14 +18,11 @@ func (h *handlers) AddManualTransaction(ctx context.Context, req gameballserver.
 	if err != nil {
 		return nil, err
 	}
-	var at time.Time // zero: the engine's now
-	if body.TransactionTime != nil {
-		at = body.TransactionTime.Time
-	}
+	at := body.TransactionTime.Time // zero when absent: the engine's now
 	m := loyalty.ManualTransaction{
 		CustomerID:    body.CustomerID,
-		Email:         deref(body.Email),
-		Mobile:        deref(body.Mobile),
+		Email:         body.Email,
+		Mobile:        body.Mobile,
 		TransactionID: body.TransactionID,
 		Time:          at,
 		Username:      body.Username,
@@ -42,10 +38,10 @@ func (h *handlers) AddManualTransaction(ctx context.Context, req gameballserver.
 		return nil, err
 	}
 	return gameballserver.AddManualTransaction200JSONResponse{
-		CustomerID:            &res.CustomerID,
-		GameballTransactionID: new(float64(res.GameballTransactionID)),
-		TransactionID:         &res.TransactionID,
-		Points:                new(float64(res.Points)),
-		Amount:                &res.Amount,
+		CustomerID:            res.CustomerID,
+		GameballTransactionID: int64(res.GameballTransactionID),
+		TransactionID:         res.TransactionID,
+		Points:                int64(res.Points),
+		Amount:                res.Amount,
 	}, nil
 }

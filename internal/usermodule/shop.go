@@ -49,8 +49,8 @@ func (s *Shop) OrderPaid(ctx context.Context, o Order) (points int, err error) {
 		return 0, nil
 	case err != nil:
 		return 0, fmt.Errorf("rewarding order %s: %w", o.ID, err)
-	case res.RewardEquivalentPoints == nil:
+	case res.RewardEquivalentPoints == 0:
 		return 0, nil
 	}
-	return int(*res.RewardEquivalentPoints), nil
+	return int(res.RewardEquivalentPoints), nil
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/gbtime"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver"
@@ -70,7 +71,7 @@ func TestDashboard(t *testing.T) {
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	account := cfg.Accounts[0]
-	gb, err := client.NewClientWithResponses(ts.URL, client.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+	gb, err := gbapi.NewClientWithResponses(ts.URL, gbapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 		r.Header.Set("apikey", account.APIKey)
 		r.Header.Set("secretkey", account.SecretKey)
 		return nil
@@ -140,11 +141,11 @@ func TestDashboard(t *testing.T) {
 	for i := range items {
 		items[i] = client.CashbackBatchItem{CustomerID: "cust_batch", TransactionID: "E2E-B" + strconv.Itoa(i), TransactionTime: when, Amount: 4}
 	}
-	batch, err := gb.RewardCashbackBatchWithResponse(context.Background(), client.RewardCashbackBatchRequest{Body: &items})
+	batch, err := gb.RewardCashbackBatchWithResponse(context.Background(), client.RewardCashbackBatchRequest{Body: items})
 	if err != nil || batch.JSON200 == nil {
 		t.Fatalf("batch: %v", err)
 	}
-	batchRow := fmt.Sprintf(`[data-testid="batch-row"][data-batch-id="%d"]`, int(*batch.JSON200.JobID))
+	batchRow := fmt.Sprintf(`[data-testid="batch-row"][data-batch-id="%d"]`, int(batch.JSON200.JobID))
 	see("the batch job completed with 25 of 25 items", field(batchRow, "state")+` === "completed" && `+
 		field(batchRow, "progress")+`.trim() === "25/25" && document.querySelector('`+batchRow+` progress').value === 100`)
 	see("cust_batch with the batch's 100 points", field(`[data-testid="customer-row"][data-customer-id="cust_batch"]`, "available")+` === "100"`)

@@ -32,12 +32,12 @@ func serveBare(stdout io.Writer) error {
 			_ = json.NewEncoder(w).Encode(client.GameballError{Code: 3003, Type: "PayloadError", Message: err.Error()})
 			return
 		}
-		points := float64(int64(req.Amount))
+		points := int64(req.Amount)
 		_ = json.NewEncoder(w).Encode(client.RewardCashbackResult{
-			CustomerID:             &req.CustomerID,
-			GameballTransactionID:  ptr(float64(ids.Add(1))),
-			RewardAmount:           ptr(points * 0.05),
-			RewardEquivalentPoints: &points,
+			CustomerID:             req.CustomerID,
+			GameballTransactionID:  ids.Add(1),
+			RewardAmount:           float64(points) * 0.05,
+			RewardEquivalentPoints: points,
 		})
 	})
 	srv := &http.Server{

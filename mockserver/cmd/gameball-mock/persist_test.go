@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/gbtime"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver"
@@ -155,7 +156,7 @@ func loadsInto(t *testing.T, path string) int {
 func writer(ctx context.Context, url string, worker int, acked *atomic.Int64) {
 	cfg := loyalty.DefaultConfig().Accounts[0]
 	hc := &http.Client{Timeout: 5 * time.Second}
-	gb, _ := client.NewClientWithResponses(url, client.WithHTTPClient(hc), client.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+	gb, _ := gbapi.NewClientWithResponses(url, gbapi.WithHTTPClient(hc), gbapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 		r.Header.Set("apikey", cfg.APIKey)
 		r.Header.Set("secretkey", cfg.SecretKey)
 		return nil
@@ -170,14 +171,14 @@ func writer(ctx context.Context, url string, worker int, acked *atomic.Int64) {
 			res, err := gb.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{CustomerID: fmt.Sprintf("w%d_%d", worker, i%50), TransactionID: id, TransactionTime: when, Amount: 12.5})
 			ok = err == nil && res.StatusCode() == 200
 		case 2:
-			res, err := gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{CustomerID: fmt.Sprintf("fixture_%04d", i%300), TransactionID: id, TransactionTime: new(when), Points: new(3), Username: "qa", Reason: "kill test"})
+			res, err := gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{CustomerID: fmt.Sprintf("fixture_%04d", i%300), TransactionID: id, TransactionTime: when, Points: new(3), Username: "qa", Reason: "kill test"})
 			ok = err == nil && res.StatusCode() == 200
 		case 3:
 			items := make([]client.BalanceAdjustmentItem, 10)
 			for k := range items {
 				items[k] = client.BalanceAdjustmentItem{CustomerID: fmt.Sprintf("batch_%d", k), Amount: 1}
 			}
-			res, err := gb.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &items})
+			res, err := gb.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: items})
 			ok = err == nil && res.StatusCode() == 200
 			if worker == 0 {
 				_, _ = ctl.AdvanceClockWithResponse(ctx, control.ClockAdvance{By: "1m"})
@@ -397,7 +398,7 @@ func BenchmarkKillLoss(b *testing.B) {
 		state := filepath.Join(b.TempDir(), "state.json")
 		p := startMock(b, bin, "-state", state, "-journal", "0")
 		hc := &http.Client{Timeout: 5 * time.Second}
-		gb, _ := client.NewClientWithResponses(p.url, client.WithHTTPClient(hc), client.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+		gb, _ := gbapi.NewClientWithResponses(p.url, gbapi.WithHTTPClient(hc), gbapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 			r.Header.Set("apikey", cfg.APIKey)
 			r.Header.Set("secretkey", cfg.SecretKey)
 			return nil
@@ -407,8 +408,8 @@ func BenchmarkKillLoss(b *testing.B) {
 		killAt := time.Now().Add(time.Duration(500+rand.IntN(1500)) * time.Millisecond)
 		for n := 0; time.Now().Before(killAt); n++ {
 			res, err := gb.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{CustomerID: fmt.Sprintf("k_%d", n%20), TransactionID: fmt.Sprintf("K-%d-%d", i, n), TransactionTime: when, Amount: 10})
-			if err == nil && res.JSON200 != nil && res.JSON200.GameballTransactionID != nil {
-				acked[int64(*res.JSON200.GameballTransactionID)] = time.Now()
+			if err == nil && res.JSON200 != nil && res.JSON200.GameballTransactionID != 0 {
+				acked[int64(res.JSON200.GameballTransactionID)] = time.Now()
 			}
 		}
 		killed := time.Now()
