@@ -98,16 +98,14 @@ func (f *fakeBatches) run(items []fakeItem, cashback bool) *fakeJob {
 			refuse = 9008
 		}
 		if refuse != 0 {
-			job.errors = append(job.errors, client.BatchItemError{Index: ptr(i), Code: client.ErrorCode(refuse), Message: "refused"})
+			job.errors = append(job.errors, client.BatchItemError{Index: new(i), Code: client.ErrorCode(refuse), Message: "refused"})
 			continue
 		}
 		f.seenTx[it.TransactionID] = true
-		job.results = slices.Insert(job.results, 0, client.BatchItemResult{Index: ptr(i), TransactionID: it.TransactionID, Points: int64(it.Amount)})
+		job.results = slices.Insert(job.results, 0, client.BatchItemResult{Index: new(i), TransactionID: it.TransactionID, Points: int64(it.Amount)})
 	}
 	return job
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // anys is xs as the published document's arrays of anything.
 func anys[T any](xs []T) []any {

@@ -326,7 +326,7 @@ func (s *sequence) rewardCashback(t *testing.T) {
 	req := client.RewardCashbackRequest{
 		CustomerID: customer, TransactionID: s.id("cb-1"),
 		TransactionTime: gbtime.New(time.Now().UTC().Add(-time.Hour)), Amount: 150.75,
-		Configurations: &client.CashbackConfigurations{ReturnWindow: ptr(0)},
+		Configurations: &client.CashbackConfigurations{ReturnWindow: new(0)},
 	}
 	res, err := s.client.Raw().RewardCashbackWithResponse(ctx, req)
 	body := expectOK(t, res, err)
@@ -429,7 +429,7 @@ func (s *sequence) rewardCashbackBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(errs) != 1 || deref(errs[0].Index) != 2 || errs[0].Code != 9004 {
+	if len(errs) != 1 || errs[0].Index == nil || *errs[0].Index != 2 || errs[0].Code != 9004 {
 		t.Errorf("batch errors %+v; want item 2 refused with 9004", errs)
 	}
 
@@ -542,14 +542,4 @@ func specOperations(t *testing.T) []specOp {
 	}
 	slices.SortFunc(ops, func(a, b specOp) int { return strings.Compare(a.id, b.id) })
 	return ops
-}
-
-func ptr[T any](v T) *T { return &v }
-
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }

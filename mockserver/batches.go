@@ -113,7 +113,7 @@ func batchStatus(st loyalty.BatchStatus) client.BatchStatus {
 	results := make([]any, 0, len(st.Results))
 	for _, r := range st.Results {
 		results = append(results, client.BatchItemResult{
-			Index:                 ptr(r.Index),
+			Index:                 new(r.Index),
 			CustomerID:            r.CustomerID,
 			TransactionID:         r.TransactionID,
 			GameballTransactionID: r.GameballTransactionID,
@@ -123,7 +123,7 @@ func batchStatus(st loyalty.BatchStatus) client.BatchStatus {
 	errs := make([]any, 0, len(st.Errors))
 	for _, e := range st.Errors {
 		errs = append(errs, client.BatchItemError{
-			Index:         ptr(e.Index),
+			Index:         new(e.Index),
 			CustomerID:    e.CustomerID,
 			TransactionID: e.TransactionID,
 			Code:          client.ErrorCode(e.Err.Code),

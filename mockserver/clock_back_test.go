@@ -28,7 +28,7 @@ func TestBalanceAfterTheClockMovesBack(t *testing.T) {
 	start := clock.JSON200.Now
 	award := cashbackBody("back", "CB-1", 100)
 	award.TransactionTime = gbtime.New(start.Add(-time.Minute))
-	award.Configurations = &client.CashbackConfigurations{ReturnWindow: ptr(7)}
+	award.Configurations = &client.CashbackConfigurations{ReturnWindow: new(7)}
 	if res, err := m.gb.RewardCashbackWithResponse(ctx, award); err != nil || res.StatusCode() != 200 {
 		t.Fatalf("cashback: %v %s", err, bodyOf(res, func(r *gbapi.RewardCashbackResponse) []byte { return r.Body }))
 	}

@@ -126,7 +126,7 @@ func (h *controlHandlers) GetReadiness(context.Context, controlserver.GetReadine
 	// changes would be lost at exit.
 	out := control.Readiness{Ready: h.s.ready.Load() && !h.s.saveFailing.Load(), Accounts: len(h.s.engine.Accounts())}
 	if path := h.s.stateFile.Load(); path != nil {
-		out.StateFile = ptr(*path)
+		out.StateFile = new(*path)
 	}
 	if !out.Ready {
 		return controlserver.GetReadiness503JSONResponse(out), nil
@@ -401,7 +401,7 @@ func customerView(c loyalty.CustomerView) control.Customer {
 		},
 	}
 	if len(c.Aliases) > 0 {
-		out.Aliases = ptr(slices.Clone(c.Aliases))
+		out.Aliases = new(slices.Clone(c.Aliases))
 	}
 	return out
 }

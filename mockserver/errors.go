@@ -70,8 +70,8 @@ func writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
 	_ = json.NewEncoder(w).Encode(body)
 }
 
-func ptr[T any](v T) *T { return &v }
-
+// deref reads an optional field of the control API's models, which keep
+// pointers (spec/controldoc is generated without prefer-skip-optional-pointer).
 func deref[T any](p *T) T {
 	if p == nil {
 		var zero T

@@ -185,7 +185,7 @@ func (r *faultRule) view() control.FaultRule {
 		Times: in.Times, Probability: in.Probability, Hits: r.hits, CreatedAt: r.created,
 	}
 	if r.remaining >= 0 {
-		out.Remaining = ptr(r.remaining)
+		out.Remaining = new(r.remaining)
 	}
 	return out
 }

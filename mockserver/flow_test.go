@@ -57,7 +57,7 @@ func TestFrontendFlow(t *testing.T) {
 	}
 
 	// The error state: a rule makes the balance call fail.
-	rule, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "getCustomerBalance", CustomerID: ptr("shopper"), Status: ptr(503)})
+	rule, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "getCustomerBalance", CustomerID: new("shopper"), Status: new(503)})
 	if err != nil || rule.JSON201 == nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestFrontendFlow(t *testing.T) {
 		t.Fatalf("a week later the page shows %+v, want 150 available", b)
 	}
 	// The journal shows the page's story, newest first.
-	j, _ := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{CustomerID: ptr("shopper")})
+	j, _ := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{CustomerID: new("shopper")})
 	var statuses []int
 	for _, e := range j.JSON200.Entries {
 		statuses = append(statuses, e.Status)

@@ -79,5 +79,3 @@ func (m *perfMock) nextID(prefix string) string {
 func perfRecent() gbtime.Time {
 	return gbtime.New(time.Now().Add(-time.Minute).UTC().Truncate(time.Millisecond))
 }
-
-func ptrTo[T any](v T) *T { return &v }

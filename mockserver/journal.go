@@ -165,15 +165,15 @@ func (rec *record) entry(r *redactor) control.JournalEntry {
 			Faults:         nonEmptySlice(rec.faults),
 		}
 		if rec.query != "" {
-			e.Query = ptr(r.text(rec.query))
+			e.Query = new(r.text(rec.query))
 		}
 		e.Operation = nonEmpty(rec.operation)
 		e.Account = nonEmpty(rec.account)
 		if rec.errCode != 0 {
-			e.ErrorCode = ptr(rec.errCode)
+			e.ErrorCode = new(rec.errCode)
 		}
 		if rec.closed {
-			e.Closed = ptr(true)
+			e.Closed = new(true)
 		}
 		e.RequestBody, e.RequestBodyTruncated = bodyValue(rec.reqBody, rec.reqTruncated, r)
 		e.ResponseBody, e.ResponseBodyTruncated = bodyValue(rec.respBody, rec.respTruncated, r)
@@ -235,7 +235,7 @@ func bodyValue(body []byte, truncated bool, r *redactor) (any, *bool) {
 	}
 	var flag *bool
 	if truncated {
-		flag = ptr(true)
+		flag = new(true)
 	}
 	if !truncated {
 		dec := json.NewDecoder(bytes.NewReader(body))

@@ -34,14 +34,14 @@ func TestJournalFilters(t *testing.T) {
 		want   []string // request paths' last segments or customers, newest first
 	}{
 		{"everything", control.ListJournalParams{}, []string{"dave", "carol", "alice", "bob", "alice"}},
-		{"by operation", control.ListJournalParams{Operation: ptr("rewardCashback")}, []string{"alice", "bob", "alice"}},
-		{"by customer in the body", control.ListJournalParams{CustomerID: ptr("alice")}, []string{"alice", "alice"}},
-		{"by customer in the path", control.ListJournalParams{CustomerID: ptr("carol")}, []string{"carol"}},
-		{"by customer in a body that failed to parse", control.ListJournalParams{CustomerID: ptr("dave")}, []string{}},
-		{"by account", control.ListJournalParams{Account: ptr("second")}, []string{"carol"}},
-		{"by status", control.ListJournalParams{Status: ptr(400)}, []string{"dave"}},
-		{"limited", control.ListJournalParams{Limit: ptr(2)}, []string{"dave", "carol"}},
-		{"combined", control.ListJournalParams{Operation: ptr("rewardCashback"), CustomerID: ptr("bob")}, []string{"bob"}},
+		{"by operation", control.ListJournalParams{Operation: new("rewardCashback")}, []string{"alice", "bob", "alice"}},
+		{"by customer in the body", control.ListJournalParams{CustomerID: new("alice")}, []string{"alice", "alice"}},
+		{"by customer in the path", control.ListJournalParams{CustomerID: new("carol")}, []string{"carol"}},
+		{"by customer in a body that failed to parse", control.ListJournalParams{CustomerID: new("dave")}, []string{}},
+		{"by account", control.ListJournalParams{Account: new("second")}, []string{"carol"}},
+		{"by status", control.ListJournalParams{Status: new(400)}, []string{"dave"}},
+		{"limited", control.ListJournalParams{Limit: new(2)}, []string{"dave", "carol"}},
+		{"combined", control.ListJournalParams{Operation: new("rewardCashback"), CustomerID: new("bob")}, []string{"bob"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,11 +23,11 @@ func TestSeedsAndStatesRefuseWhatNoCallCouldMake(t *testing.T) {
 		ledger []control.LedgerFixture
 		points int64
 	}{
-		{"a cashback of -70 points", []control.LedgerFixture{{Kind: control.EntryKindCashback, TransactionID: ptr("CB-70"), Points: -70}}, 100},
-		{"a deduction with nothing to deduct from", []control.LedgerFixture{{Kind: control.EntryKindManual, TransactionID: ptr("M-70"), Points: -70}}, 0},
+		{"a cashback of -70 points", []control.LedgerFixture{{Kind: control.EntryKindCashback, TransactionID: new("CB-70"), Points: -70}}, 100},
+		{"a deduction with nothing to deduct from", []control.LedgerFixture{{Kind: control.EntryKindManual, TransactionID: new("M-70"), Points: -70}}, 0},
 		{"a deduction larger than the points before it", []control.LedgerFixture{
-			{Kind: control.EntryKindManual, TransactionID: ptr("M-71"), Points: -71},
-			{Kind: control.EntryKindManual, TransactionID: ptr("M-72"), Points: 100},
+			{Kind: control.EntryKindManual, TransactionID: new("M-71"), Points: -71},
+			{Kind: control.EntryKindManual, TransactionID: new("M-72"), Points: 100},
 		}, 70},
 		{"a pending deduction", []control.LedgerFixture{{Kind: control.EntryKindAdjustment, Points: -10, AvailableAt: &later}}, 100},
 		{"earned points past 9e15", []control.LedgerFixture{
@@ -58,7 +58,7 @@ func TestSeedsAndStatesRefuseWhatNoCallCouldMake(t *testing.T) {
 		Name: "default", LastGameballTransactionID: 2, Batches: []control.StateBatch{},
 		Customers: []control.StateCustomer{{ID: "edited", Ledger: []control.LedgerEntry{
 			{GameballTransactionID: 1, Kind: control.EntryKindAdjustment, Points: 100, Time: recorded, RecordedAt: recorded, AvailableAt: recorded},
-			{GameballTransactionID: 2, Kind: control.EntryKindCashback, TransactionID: ptr("CB-70"), Points: -70, Time: recorded, RecordedAt: recorded, AvailableAt: recorded},
+			{GameballTransactionID: 2, Kind: control.EntryKindCashback, TransactionID: new("CB-70"), Points: -70, Time: recorded, RecordedAt: recorded, AvailableAt: recorded},
 		}}},
 	}}}
 	res, err := m.ctl.PutStateWithResponse(ctx, state)

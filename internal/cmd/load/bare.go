@@ -49,5 +49,3 @@ func serveBare(stdout io.Writer) error {
 	fmt.Fprintln(stdout, ln.Addr().String())
 	return srv.Serve(ln)
 }
-
-func ptr[T any](v T) *T { return &v }

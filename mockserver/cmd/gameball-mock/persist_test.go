@@ -105,10 +105,10 @@ func writeFixtures(t *testing.T, path string, n int) {
 	f := control.Fixtures{Accounts: []control.AccountFixture{{Name: "default"}}}
 	for i := range n {
 		f.Accounts[0].Customers = append(f.Accounts[0].Customers, control.CustomerFixture{
-			ID: fmt.Sprintf("fixture_%04d", i), Points: ptr(int64(100 + i)),
+			ID: fmt.Sprintf("fixture_%04d", i), Points: new(int64(100 + i)),
 			Ledger: &[]control.LedgerFixture{
-				{Kind: control.EntryKindCashback, TransactionID: ptr(fmt.Sprintf("FX-%04d-a", i)), Points: 40},
-				{Kind: control.EntryKindManual, TransactionID: ptr(fmt.Sprintf("FX-%04d-b", i)), Points: -5, Reason: ptr("fixture"), Username: ptr("qa")},
+				{Kind: control.EntryKindCashback, TransactionID: new(fmt.Sprintf("FX-%04d-a", i)), Points: 40},
+				{Kind: control.EntryKindManual, TransactionID: new(fmt.Sprintf("FX-%04d-b", i)), Points: -5, Reason: new("fixture"), Username: new("qa")},
 			},
 		})
 	}
@@ -381,8 +381,6 @@ func testSIGTERM(t *testing.T, bin string) {
 		t.Fatalf("the file has %d ledger entries and %d jobs for %d acknowledged writes", entries, jobs, acked.Load())
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // BenchmarkKillLoss measures what a SIGKILL loses with the default
 // debounce: one sequential writer of cashback calls, killed at a random
