@@ -83,12 +83,8 @@ type ManualTransaction = gbapi.ManualTransaction
 
 // The values of the models' enums.
 const (
-	// BatchStateCompleted is one of the models of Gameball's API.
-	BatchStateCompleted = gbapi.BatchStateCompleted
-	// BatchStateFailed is one of the models of Gameball's API.
-	BatchStateFailed = gbapi.BatchStateFailed
-	// BatchStatePending is one of the models of Gameball's API.
-	BatchStatePending = gbapi.BatchStatePending
-	// BatchStateProcessing is one of the models of Gameball's API.
+	BatchStateCompleted  = gbapi.BatchStateCompleted
+	BatchStateFailed     = gbapi.BatchStateFailed
+	BatchStatePending    = gbapi.BatchStatePending
 	BatchStateProcessing = gbapi.BatchStateProcessing
 )

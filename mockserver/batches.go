@@ -36,7 +36,7 @@ func (h *handlers) RewardCashbackBatch(ctx context.Context, req gameballserver.R
 	if err != nil {
 		return nil, err
 	}
-	return gameballserver.RewardCashbackBatch200JSONResponse{JobID: int64(id)}, nil
+	return gameballserver.RewardCashbackBatch200JSONResponse{JobID: id}, nil
 }
 
 // AdjustBalanceBatch starts a background job adjusting balances per item.
@@ -57,7 +57,7 @@ func (h *handlers) AdjustBalanceBatch(ctx context.Context, req gameballserver.Ad
 	if err != nil {
 		return nil, err
 	}
-	return gameballserver.AdjustBalanceBatch200JSONResponse{JobID: int64(id)}, nil
+	return gameballserver.AdjustBalanceBatch200JSONResponse{JobID: id}, nil
 }
 
 // GetBatchStatus reports a batch job's progress and per-item outcomes.

@@ -141,7 +141,7 @@ func perfFinishedBatch(tb testing.TB, m *perfMock, n int) string {
 	if code, err := perfStatus(res, err); err != nil || code != http.StatusOK {
 		tb.Fatalf("submit batch: %d %v", code, err)
 	}
-	id := int64(res.JSON200.JobID)
+	id := res.JSON200.JobID
 	perfWaitBatch(tb, m.account(), id)
 	return strconv.FormatInt(id, 10)
 }
@@ -258,7 +258,7 @@ func BenchmarkBatch1000(b *testing.B) {
 		if code, err := perfStatus(res, err); err != nil || code != http.StatusOK {
 			b.Fatalf("submit: %d %v", code, err)
 		}
-		id := int64(res.JSON200.JobID)
+		id := res.JSON200.JobID
 		if st := perfWaitBatch(b, m.account(), id); st.State != loyalty.BatchCompleted || st.FailedItems != 0 {
 			b.Fatalf("batch %d: %s, %d failed", id, st.State, st.FailedItems)
 		}

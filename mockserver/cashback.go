@@ -37,9 +37,9 @@ func (h *handlers) RewardCashback(ctx context.Context, req gameballserver.Reward
 	}
 	return gameballserver.RewardCashback200JSONResponse{
 		CustomerID:             res.CustomerID,
-		GameballTransactionID:  int64(res.GameballTransactionID),
+		GameballTransactionID:  res.GameballTransactionID,
 		RewardAmount:           res.RewardAmount,
-		RewardEquivalentPoints: int64(res.Points),
+		RewardEquivalentPoints: res.Points,
 	}, nil
 }
 
@@ -81,11 +81,11 @@ func (h *handlers) CalculatePaymentCashback(ctx context.Context, req gameballser
 		d := client.ServiceCashback{
 			Quantity:                   s.Quantity,
 			TotalDecimalPoints:         s.DecimalPoints,
-			TotalPoints:                int64(s.Points),
+			TotalPoints:                s.Points,
 			TotalScore:                 float64(s.Score),
 			RewardWalletFactor:         s.RewardWalletFactor,
 			CampaignImpactWalletFactor: s.CampaignFactor,
-			CampaignImpactPoints:       int64(s.CampaignImpactPoints),
+			CampaignImpactPoints:       s.CampaignImpactPoints,
 		}
 		if s.ServiceID != "" {
 			d.ServiceID = s.ServiceID
@@ -98,7 +98,7 @@ func (h *handlers) CalculatePaymentCashback(ctx context.Context, req gameballser
 		details = append(details, d)
 	}
 	return gameballserver.CalculatePaymentCashback200JSONResponse{
-		TotalPoints:    int64(res.TotalPoints),
+		TotalPoints:    res.TotalPoints,
 		TotalScore:     float64(res.TotalScore),
 		PaymentDetails: details,
 	}, nil

@@ -19,17 +19,17 @@ func (h *handlers) GetCustomerBalance(ctx context.Context, req gameballserver.Ge
 		return nil, err
 	}
 	out := gameballserver.GetCustomerBalance200JSONResponse{
-		TotalPointsBalance:       int64(b.TotalPoints),
+		TotalPointsBalance:       b.TotalPoints,
 		TotalPointsValue:         b.TotalValue,
-		AvailablePointsBalance:   int64(b.AvailablePoints),
+		AvailablePointsBalance:   b.AvailablePoints,
 		AvailablePointsValue:     b.AvailableValue,
-		PendingPoints:            int64(b.PendingPoints),
+		PendingPoints:            b.PendingPoints,
 		PendingPointsValue:       b.PendingValue,
 		Currency:                 b.Currency,
 		PointsName:               b.PointsName,
-		NextExpiringPointsAmount: int64(b.NextExpiringPoints),
+		NextExpiringPointsAmount: b.NextExpiringPoints,
 		NextExpiringPointsValue:  b.NextExpiringValue,
-		TotalEarnedPoints:        int64(b.TotalEarnedPoints),
+		TotalEarnedPoints:        b.TotalEarnedPoints,
 	}
 	if b.NextExpiringDate != nil {
 		// A plain string in the published document (no format); RFC 3339 as before.

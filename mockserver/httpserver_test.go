@@ -277,7 +277,7 @@ func TestShutdownStopsBatchesBetweenItems(t *testing.T) {
 		t.Fatalf("submit: %v %v", err, res)
 	}
 	acct := s.engine.Accounts()[0]
-	id := int64(res.JSON200.JobID)
+	id := res.JSON200.JobID
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(time.Millisecond) {
 		if st, _ := acct.BatchStatus(id); st.ProcessedItems >= 3 || time.Now().After(deadline) {
 			break

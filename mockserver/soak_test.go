@@ -180,7 +180,7 @@ func (s *soak) step(rng *rand.Rand, w int) error {
 			CustomerID: customer, TransactionID: txn, TransactionTime: perfRecent(), Amount: float64(rng.IntN(500)) + 0.5,
 		})
 		if code, err = perfStatus(res, err); err == nil && code == http.StatusOK {
-			s.record(customer, int64(res.JSON200.RewardEquivalentPoints), txn)
+			s.record(customer, res.JSON200.RewardEquivalentPoints, txn)
 		}
 	case n < 50:
 		op = "addManualTransaction"
@@ -194,7 +194,7 @@ func (s *soak) step(rng *rand.Rand, w int) error {
 			CustomerID: customer, TransactionID: txn, TransactionTime: perfRecent(), Username: "soak", Reason: "soak", Points: new(points),
 		})
 		if code, err = perfStatus(res, err); err == nil && code == http.StatusOK {
-			s.record(customer, int64(res.JSON200.Points), txn)
+			s.record(customer, res.JSON200.Points, txn)
 		}
 	case n < 62:
 		op = "getCustomerBalance"
@@ -286,7 +286,7 @@ func (s *soak) waitForBatches(t *testing.T, acct *loyalty.Account) {
 		}
 		for _, r := range results {
 			txn := r.TransactionID
-			s.record(r.CustomerID, int64(r.Points), txn)
+			s.record(r.CustomerID, r.Points, txn)
 		}
 	}
 }
@@ -317,7 +317,7 @@ func (s *soak) checkState(t *testing.T, acct *loyalty.Account) {
 			t.Fatalf("balance of %s: %d %v", c.ID, code, err)
 		}
 		b := res.JSON200
-		if int64(b.TotalPointsBalance) != sum || b.AvailablePointsBalance+b.PendingPoints != b.TotalPointsBalance {
+		if b.TotalPointsBalance != sum || b.AvailablePointsBalance+b.PendingPoints != b.TotalPointsBalance {
 			t.Errorf("%s: balance %v (available %v, pending %v), ledger sum %d", c.ID, b.TotalPointsBalance, b.AvailablePointsBalance, b.PendingPoints, sum)
 		}
 		if told := s.told[c.ID]; told != sum {

@@ -39,9 +39,9 @@ func (h *handlers) AddManualTransaction(ctx context.Context, req gameballserver.
 	}
 	return gameballserver.AddManualTransaction200JSONResponse{
 		CustomerID:            res.CustomerID,
-		GameballTransactionID: int64(res.GameballTransactionID),
+		GameballTransactionID: res.GameballTransactionID,
 		TransactionID:         res.TransactionID,
-		Points:                int64(res.Points),
+		Points:                res.Points,
 		Amount:                res.Amount,
 	}, nil
 }

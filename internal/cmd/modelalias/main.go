@@ -75,7 +75,9 @@ func render(src []byte, from string) ([]byte, error) {
 					if !n.IsExported() {
 						continue
 					}
-					writeDoc(&consts, docOf(s.Doc, nil, 0), n.Name)
+					if s.Doc != nil { // the group's comment documents the others
+						writeDoc(&consts, s.Doc, n.Name)
+					}
 					fmt.Fprintf(&consts, "\t%s = %s.%s\n", n.Name, pkg, n.Name)
 				}
 			}

@@ -407,7 +407,7 @@ func BenchmarkKillLoss(b *testing.B) {
 		for n := 0; time.Now().Before(killAt); n++ {
 			res, err := gb.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{CustomerID: fmt.Sprintf("k_%d", n%20), TransactionID: fmt.Sprintf("K-%d-%d", i, n), TransactionTime: when, Amount: 10})
 			if err == nil && res.JSON200 != nil && res.JSON200.GameballTransactionID != 0 {
-				acked[int64(res.JSON200.GameballTransactionID)] = time.Now()
+				acked[res.JSON200.GameballTransactionID] = time.Now()
 			}
 		}
 		killed := time.Now()
