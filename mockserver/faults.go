@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/internal/errcode"
-	"github.com/gbkit/gameball-go/mockserver/api"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
 )
 
@@ -180,12 +180,12 @@ func (f *faultRules) clear() int {
 func (r *faultRule) view() control.FaultRule {
 	in := r.spec
 	out := control.FaultRule{
-		Id: r.id, Operation: in.Operation, Account: in.Account, CustomerId: in.CustomerId,
+		ID: r.id, Operation: in.Operation, Account: in.Account, CustomerID: in.CustomerID,
 		Status: in.Status, Error: in.Error, Latency: in.Latency, CloseConnection: in.CloseConnection,
 		Times: in.Times, Probability: in.Probability, Hits: r.hits, CreatedAt: r.created,
 	}
 	if r.remaining >= 0 {
-		out.Remaining = ptr(r.remaining)
+		out.Remaining = new(r.remaining)
 	}
 	return out
 }
@@ -213,11 +213,11 @@ func (f *faultRules) match(operation, account string, customers func() []string)
 			(in.Account != nil && *in.Account != account) {
 			continue
 		}
-		if in.CustomerId != nil {
+		if in.CustomerID != nil {
 			if !idsKnown {
 				ids, idsKnown = customers(), true
 			}
-			if !slices.Contains(ids, *in.CustomerId) {
+			if !slices.Contains(ids, *in.CustomerID) {
 				continue
 			}
 		}
@@ -254,13 +254,13 @@ func (f *faultRules) match(operation, account string, customers func() []string)
 
 // applyFaults is the strict middleware that applies the fault rules to a
 // valid, authenticated request.
-func (s *Server) applyFaults(ops operations) api.StrictMiddlewareFunc {
-	return func(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+func (s *Server) applyFaults(ops operations) gameballserver.StrictMiddlewareFunc {
+	return func(next gameballserver.StrictHandlerFunc, operationID string) gameballserver.StrictHandlerFunc {
 		return s.faultHandler(next, ops.named(operationID).id)
 	}
 }
 
-func (s *Server) faultHandler(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+func (s *Server) faultHandler(next gameballserver.StrictHandlerFunc, operationID string) gameballserver.StrictHandlerFunc {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 		x := exchangeFrom(ctx)
 		account := ""

@@ -12,7 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/gbkit/gameball-go/internal/errcode"
-	"github.com/gbkit/gameball-go/mockserver/api"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 )
 
 // maxSteeredDelay bounds the latency one request may ask for.
@@ -102,8 +102,8 @@ func (ops operations) named(goName string) operation {
 // steer applies the request's Prefer header before the operation runs. A
 // forced error status answers in place of the operation, which then changes
 // nothing.
-func steer(ops operations) api.StrictMiddlewareFunc {
-	return func(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+func steer(ops operations) gameballserver.StrictMiddlewareFunc {
+	return func(next gameballserver.StrictHandlerFunc, operationID string) gameballserver.StrictHandlerFunc {
 		op := ops.named(operationID)
 		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 			st, err := parseSteering(r)
