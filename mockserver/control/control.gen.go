@@ -485,14 +485,14 @@ type LedgerFixture struct {
 	AvailableAt *time.Time `json:"availableAt,omitempty"`
 	Kind        EntryKind  `json:"kind"`
 
-	// Points Positive earns, negative deducts; not 0.
+	// Points Positive earns, negative deducts; not 0. A redemption's are negative. A seeded cashback counts as paid at the base rate (points ÷ baseRate), which its refunds are measured against.
 	Points int64   `json:"points"`
 	Reason *string `json:"reason,omitempty"`
 
 	// Time When the transaction happened; default now.
 	Time *time.Time `json:"time,omitempty"`
 
-	// TransactionID Required for cashback and manual entries; unique in the account.
+	// TransactionID Required for cashback, manual and redemption entries; unique in the account, but that a redemption and a cashback may share an order's id (an order paid partly with points).
 	TransactionID *string `json:"transactionId,omitempty"`
 	Username      *string `json:"username,omitempty"`
 }
