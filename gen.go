@@ -17,14 +17,17 @@ package gameball
 // use: kin-openapi validates 3.0 7 to 50 times faster than 3.1 (see package spec).
 //go:generate go run ./internal/cmd/bundle -openapi30 spec
 
-// 2. Models and client; strict server and routes, sharing the client's models.
-//go:generate go tool oapi-codegen -config client/oapi-codegen.yaml spec/gameball.bundle.yaml
-//go:generate go tool oapi-codegen -config mockserver/api/oapi-codegen.yaml spec/gameball.bundle.yaml
+// 2. Models and the low-level client in client/gbapi; package client's names for the models; strict server
+// and routes, sharing those models.
+//go:generate go tool oapi-codegen -config client/gbapi/models.yaml spec/gameball.bundle.yaml
+//go:generate go tool oapi-codegen -config client/gbapi/client.yaml spec/gameball.bundle.yaml
+//go:generate go run ./internal/cmd/modelalias -o client/models.gen.go client/gbapi/models.gen.go
+//go:generate go tool oapi-codegen -config internal/gameballserver/oapi-codegen.yaml spec/gameball.bundle.yaml
 
-// 3. The mock server's control API, from its own document (spec/control): models and client;
+// 3. The mock server's control API, from its own document (spec/controldoc): models and client;
 // strict server and routes, sharing those models.
-//go:generate go tool oapi-codegen -config mockserver/control/oapi-codegen.yaml spec/control/mock-control.yaml
-//go:generate go tool oapi-codegen -config mockserver/control/controlapi/oapi-codegen.yaml spec/control/mock-control.yaml
+//go:generate go tool oapi-codegen -config mockserver/control/oapi-codegen.yaml spec/controldoc/mock-control.yaml
+//go:generate go tool oapi-codegen -config internal/controlserver/oapi-codegen.yaml spec/controldoc/mock-control.yaml
 
 // 4. The one table of operations (method, path, key headers, statuses, replay safety) that the client,
 // the mock server and the tests read.

@@ -58,7 +58,7 @@ func TestUndecodableBatchAnswerSaysTheJobWasCreated(t *testing.T) {
 	_, url := serve(t, ok(`{"jobId":"seven"}`))
 	items := make([]client.BalanceAdjustmentItem, 1500)
 	for i := range items {
-		items[i] = client.BalanceAdjustmentItem{CustomerId: "cust_1", Amount: 1}
+		items[i] = client.BalanceAdjustmentItem{CustomerID: "cust_1", Amount: 1}
 	}
 	jobs, err := newClient(t, url, &waits{}).SubmitBalanceAdjustments(context.Background(), items)
 	if !errors.Is(err, client.ErrUndecodableResponse) || len(jobs) != 0 {
@@ -86,23 +86,23 @@ func TestIntegralNumbersDecode(t *testing.T) {
 		t.Fatalf("Raw: %v, error %v", raw, err)
 	}
 	for name, b := range map[string]*client.CustomerBalance{"method": bal, "Raw": raw.JSON200} {
-		got := []float64{*b.AvailablePointsBalance, *b.PendingPoints, *b.TotalPointsBalance, *b.TotalEarnedPoints, *b.NextExpiringPointsAmount}
-		if want := []float64{50, 50, 150, 0, 120}; !slices.Equal(got, want) || *b.AvailablePointsValue != 12.5 || *b.PointsName != "pts 7.0" {
-			t.Errorf("%s: integers %v (want %v), value %v, name %q", name, got, want, *b.AvailablePointsValue, *b.PointsName)
+		got := []int64{b.AvailablePointsBalance, b.PendingPoints, b.TotalPointsBalance, b.TotalEarnedPoints, b.NextExpiringPointsAmount}
+		if want := []int64{50, 50, 150, 0, 120}; !slices.Equal(got, want) || b.AvailablePointsValue != 12.5 || b.PointsName != "pts 7.0" {
+			t.Errorf("%s: integers %v (want %v), value %v, name %q", name, got, want, b.AvailablePointsValue, b.PointsName)
 		}
 	}
 
 	_, url = serve(t, ok(`{"status":"completed","totalItems":2.0,"processedItems":2e0,"failedItems":1.0,`+
 		`"results":[{"index":0.0,"points":10.0}],"errors":[{"index":1E0,"code":9.008e3}]}`))
-	st, err := newClient(t, url, &waits{}).GetBatchStatus(context.Background(), "4821")
+	st, err := newClient(t, url, &waits{}).GetBatchStatus(context.Background(), 4821)
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, errs, err := st.Items()
+	results, errs, err := client.BatchItems(st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *st.TotalItems != 2 || *st.ProcessedItems != 2 || *results[0].Index != 0 || *errs[0].Index != 1 || *errs[0].Code != 9008 {
+	if st.TotalItems != 2 || st.ProcessedItems != 2 || *results[0].Index != 0 || *errs[0].Index != 1 || errs[0].Code != 9008 {
 		t.Errorf("batch status %+v", *st)
 	}
 }

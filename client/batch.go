@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/internal/errcode"
 )
 
@@ -15,8 +16,9 @@ const MaxBatchItems = errcode.MaxBatchItems
 // BatchJob is one job of a submission: which of the submitted items it
 // holds, and its id.
 type BatchJob struct {
-	// ID is the job id, as GetBatchStatus, StopBatch and WaitForBatch take it.
-	ID string
+	// ID is the job id (the batch call's JobID), as GetBatchStatus, StopBatch
+	// and WaitForBatch take it.
+	ID int64
 	// Operation is the call that created the job: rewardCashbackBatch or
 	// adjustBalanceBatch.
 	Operation string
@@ -35,7 +37,7 @@ type BatchJob struct {
 // BatchItemOutcome is what became of one submitted item.
 type BatchItemOutcome struct {
 	// JobID is the job that held the item.
-	JobID string
+	JobID int64
 	// Result is set when the item was applied.
 	Result *BatchItemResult
 	// Err is set when it was not: an *APIError when Gameball refused the
@@ -56,7 +58,7 @@ type BatchItemOutcome struct {
 // items again is safe; the ones already applied then fail as duplicates.
 func (c *Client) SubmitCashbackRewards(ctx context.Context, items []CashbackBatchItem) ([]BatchJob, error) {
 	return submit(ctx, c, items, func(server string, chunk []CashbackBatchItem) (*http.Request, error) {
-		return NewRewardCashbackBatchRequest(server, RewardCashbackBatchRequest{Body: &chunk})
+		return gbapi.NewRewardCashbackBatchRequest(server, RewardCashbackBatchRequest{Body: chunk})
 	})
 }
 
@@ -71,7 +73,7 @@ func (c *Client) SubmitCashbackRewards(ctx context.Context, items []CashbackBatc
 // twice. Resubmit only the items from the first one no returned job holds.
 func (c *Client) SubmitBalanceAdjustments(ctx context.Context, items []BalanceAdjustmentItem) ([]BatchJob, error) {
 	return submit(ctx, c, items, func(server string, chunk []BalanceAdjustmentItem) (*http.Request, error) {
-		return NewAdjustBalanceBatchRequest(server, AdjustBalanceBatchRequest{Body: &chunk})
+		return gbapi.NewAdjustBalanceBatchRequest(server, AdjustBalanceBatchRequest{Body: chunk})
 	})
 }
 
@@ -80,10 +82,10 @@ func submit[I any](ctx context.Context, c *Client, items []I, build func(server 
 	var jobs []BatchJob
 	for first := 0; first < len(items); first += MaxBatchItems {
 		chunk := items[first:min(first+MaxBatchItems, len(items))]
-		job, info, err := callInfoOf[struct{ JobId *float64 }](ctx, c, nil, func(server string) (*http.Request, error) {
+		job, info, err := callInfoOf[struct{ JobID *int64 }](ctx, c, nil, func(server string) (*http.Request, error) {
 			return build(server, chunk)
 		})
-		if err == nil && job.JobId == nil {
+		if err == nil && job.JobID == nil {
 			err = fmt.Errorf("gameball: %s: the answer has no jobId", info.op.ID)
 		}
 		if errors.Is(err, ErrUndecodableResponse) {
@@ -99,7 +101,7 @@ func submit[I any](ctx context.Context, c *Client, items []I, build func(server 
 			return jobs, fmt.Errorf("gameball: items %d to %d of %d not submitted: %w", first, len(items)-1, len(items), err)
 		}
 		jobs = append(jobs, BatchJob{
-			ID:        formatJobID(job.JobId),
+			ID:        *job.JobID,
 			Operation: info.op.ID,
 			First:     first,
 			Count:     len(chunk),
@@ -112,22 +114,22 @@ func submit[I any](ctx context.Context, c *Client, items []I, build func(server 
 // WaitForBatch polls a job's status until it is completed or failed, and
 // returns that status. The wait between two polls starts at 500ms and
 // doubles up to 10s (see BatchPolling); ctx bounds the whole wait.
-func (c *Client) WaitForBatch(ctx context.Context, batchID string) (*BatchStatus, error) {
+func (c *Client) WaitForBatch(ctx context.Context, jobID int64) (*BatchStatus, error) {
 	wait := c.pollFirst
 	for {
-		st, err := c.GetBatchStatus(ctx, batchID)
+		st, err := c.GetBatchStatus(ctx, jobID)
 		if err != nil {
 			return nil, err
 		}
-		switch s := deref(st.Status); s {
+		switch s := st.Status; s {
 		case BatchStateCompleted, BatchStateFailed:
 			return st, nil
 		case BatchStatePending, BatchStateProcessing:
 		default:
-			return nil, fmt.Errorf("gameball: batch %s: unknown status %q", batchID, s)
+			return nil, fmt.Errorf("gameball: batch %d: unknown status %q", jobID, s)
 		}
 		if err := c.sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("gameball: waiting for batch %s: %w", batchID, err)
+			return nil, fmt.Errorf("gameball: waiting for batch %d: %w", jobID, err)
 		}
 		wait = min(2*wait, c.pollMax)
 	}
@@ -158,19 +160,22 @@ func (c *Client) WaitForBatches(ctx context.Context, jobs []BatchJob) ([]BatchIt
 // place records a finished job's per-item outcomes; the entries carry the
 // item's index within the job.
 func place(out []BatchItemOutcome, job BatchJob, st *BatchStatus) error {
-	notRun := fmt.Errorf("%w: batch %s ended %s without reporting on it", ErrNotProcessed, job.ID, deref(st.Status))
+	notRun := fmt.Errorf("%w: batch %d ended %s without reporting on it", ErrNotProcessed, job.ID, st.Status)
 	for i := range out {
 		out[i] = BatchItemOutcome{JobID: job.ID, Err: notRun}
 	}
 	at := func(index *int) (*BatchItemOutcome, error) {
-		if index == nil || *index < 0 || *index >= len(out) {
-			return nil, fmt.Errorf("gameball: batch %s: status entry with index %v outside the job's %d items", job.ID, deref(index), len(out))
+		if index == nil {
+			return nil, fmt.Errorf("gameball: batch %d: status entry without an index", job.ID)
+		}
+		if *index < 0 || *index >= len(out) {
+			return nil, fmt.Errorf("gameball: batch %d: status entry with index %d outside the job's %d items", job.ID, *index, len(out))
 		}
 		return &out[*index], nil
 	}
-	results, errs, err := st.Items()
+	results, errs, err := BatchItems(st)
 	if err != nil {
-		return fmt.Errorf("gameball: batch %s: %w", job.ID, err)
+		return fmt.Errorf("gameball: batch %d: %w", job.ID, err)
 	}
 	for _, r := range results {
 		o, err := at(r.Index)

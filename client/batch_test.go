@@ -43,8 +43,8 @@ type fakeJob struct {
 }
 
 type fakeItem struct {
-	CustomerId    string  `json:"customerId"`
-	TransactionId string  `json:"transactionId"`
+	CustomerID    string  `json:"customerId"`
+	TransactionID string  `json:"transactionId"`
 	Amount        float64 `json:"amount"`
 }
 
@@ -73,9 +73,9 @@ func (f *fakeBatches) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.Atoi(strings.Split(r.URL.Path, "/")[5]) // /api/v4.0/integrations/batches/{id}/status
 	job := f.jobs[id-1]
 	job.polls++
-	st := client.BatchStatus{BatchId: ptr(strconv.Itoa(id)), Status: ptr(client.BatchStateProcessing)}
+	st := client.BatchStatus{BatchID: strconv.Itoa(id), Status: client.BatchStateProcessing}
 	if job.polls > f.busyPolls {
-		st.Status, st.Results, st.Errors = ptr(job.status), ptr(anys(job.results)), ptr(anys(job.errors))
+		st.Status, st.Results, st.Errors = job.status, anys(job.results), anys(job.errors)
 	}
 	f.mu.Unlock()
 	body, _ := json.Marshal(st)
@@ -87,10 +87,10 @@ func (f *fakeBatches) run(items []fakeItem, cashback bool) *fakeJob {
 	for i, it := range items {
 		refuse := 0
 		switch {
-		case it.CustomerId == "STOP":
+		case it.CustomerID == "STOP":
 			job.status = client.BatchStateFailed
 			return job
-		case cashback && f.seenTx[it.TransactionId]:
+		case cashback && f.seenTx[it.TransactionID]:
 			refuse = 9004
 		case cashback && it.Amount < 0:
 			refuse = 3003
@@ -98,16 +98,14 @@ func (f *fakeBatches) run(items []fakeItem, cashback bool) *fakeJob {
 			refuse = 9008
 		}
 		if refuse != 0 {
-			job.errors = append(job.errors, client.BatchItemError{Index: ptr(i), Code: ptr(refuse), Message: ptr("refused")})
+			job.errors = append(job.errors, client.BatchItemError{Index: new(i), Code: client.ErrorCode(refuse), Message: "refused"})
 			continue
 		}
-		f.seenTx[it.TransactionId] = true
-		job.results = slices.Insert(job.results, 0, client.BatchItemResult{Index: ptr(i), TransactionId: ptr(it.TransactionId), Points: ptr(it.Amount)})
+		f.seenTx[it.TransactionID] = true
+		job.results = slices.Insert(job.results, 0, client.BatchItemResult{Index: new(i), TransactionID: it.TransactionID, Points: int64(it.Amount)})
 	}
 	return job
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // anys is xs as the published document's arrays of anything.
 func anys[T any](xs []T) []any {
@@ -129,7 +127,7 @@ func newFake(t *testing.T, f *fakeBatches) string {
 func cashbackItems(n int) []client.CashbackBatchItem {
 	items := make([]client.CashbackBatchItem, n)
 	for i := range items {
-		items[i] = client.CashbackBatchItem{CustomerId: fmt.Sprintf("c%d", i), TransactionId: fmt.Sprintf("T%d", i), TransactionTime: gbtime.New(epoch), Amount: 10}
+		items[i] = client.CashbackBatchItem{CustomerID: fmt.Sprintf("c%d", i), TransactionID: fmt.Sprintf("T%d", i), TransactionTime: gbtime.New(epoch), Amount: 10}
 	}
 	return items
 }
@@ -143,10 +141,10 @@ func TestBatchesInInputOrder(t *testing.T) {
 	url := newFake(t, f)
 	items := cashbackItems(2500)
 	for i := 1001; i < 2000; i += 2 {
-		items[i].TransactionId = items[i-1].TransactionId // odd items of job 2 replay their neighbour: 9004
+		items[i].TransactionID = items[i-1].TransactionID // odd items of job 2 replay their neighbour: 9004
 	}
 	items[2050].Amount = -1         // 3003
-	items[2100].CustomerId = "STOP" // job 3 fails here: items 2100.. never run
+	items[2100].CustomerID = "STOP" // job 3 fails here: items 2100.. never run
 	w := &waits{}
 	c := newClient(t, url, w, client.BatchPolling(100*time.Millisecond, 300*time.Millisecond))
 
@@ -155,9 +153,9 @@ func TestBatchesInInputOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantJobs := []client.BatchJob{
-		{ID: "1", Operation: "rewardCashbackBatch", First: 0, Count: 1000},
-		{ID: "2", Operation: "rewardCashbackBatch", First: 1000, Count: 1000},
-		{ID: "3", Operation: "rewardCashbackBatch", First: 2000, Count: 500},
+		{ID: 1, Operation: "rewardCashbackBatch", First: 0, Count: 1000},
+		{ID: 2, Operation: "rewardCashbackBatch", First: 1000, Count: 1000},
+		{ID: 3, Operation: "rewardCashbackBatch", First: 2000, Count: 500},
 	}
 	if !slices.Equal(jobs, wantJobs) || !slices.Equal(f.sizes, []int{1000, 1000, 500}) {
 		t.Fatalf("jobs %+v (sizes %v), want %+v", jobs, f.sizes, wantJobs)
@@ -171,7 +169,7 @@ func TestBatchesInInputOrder(t *testing.T) {
 		t.Fatalf("%d outcomes for %d items", len(outcomes), len(items))
 	}
 	for i, o := range outcomes {
-		wantJob := strconv.Itoa(i/1000 + 1)
+		wantJob := int64(i/1000 + 1)
 		var want error
 		switch {
 		case i >= 2100:
@@ -182,11 +180,11 @@ func TestBatchesInInputOrder(t *testing.T) {
 			want = client.ErrDuplicateTransaction
 		}
 		if o.JobID != wantJob {
-			t.Fatalf("item %d: job %s, want %s", i, o.JobID, wantJob)
+			t.Fatalf("item %d: job %d, want %d", i, o.JobID, wantJob)
 		}
 		if want == nil {
-			if o.Err != nil || o.Result == nil || *o.Result.TransactionId != items[i].TransactionId {
-				t.Fatalf("item %d: %+v, want the result for %s", i, o, items[i].TransactionId)
+			if o.Err != nil || o.Result == nil || o.Result.TransactionID != items[i].TransactionID {
+				t.Fatalf("item %d: %+v, want the result for %s", i, o, items[i].TransactionID)
 			}
 			continue
 		}
@@ -208,7 +206,7 @@ func TestSubmitStopsAtAFailedJob(t *testing.T) {
 	url := newFake(t, f)
 	items := make([]client.BalanceAdjustmentItem, 2500)
 	for i := range items {
-		items[i] = client.BalanceAdjustmentItem{CustomerId: "c", Amount: 1}
+		items[i] = client.BalanceAdjustmentItem{CustomerID: "c", Amount: 1}
 	}
 	jobs, err := newClient(t, url, &waits{}).SubmitBalanceAdjustments(context.Background(), items)
 	if !errors.Is(err, client.ErrServer) || !strings.Contains(err.Error(), "items 1000 to 2499 of 2500 not submitted") {
@@ -231,7 +229,7 @@ func TestReplayedSubmission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(jobs) != 1 || jobs[0].ID != "2" || !jobs[0].Replayed {
+	if len(jobs) != 1 || jobs[0].ID != 2 || !jobs[0].Replayed {
 		t.Fatalf("jobs %+v, want job 2, marked replayed", jobs)
 	}
 	outcomes, err := c.WaitForBatches(context.Background(), jobs)
@@ -254,12 +252,12 @@ func TestWaitForBatchFailures(t *testing.T) {
 	}{
 		{"an unknown status", `{"status":"paused"}`, `unknown status "paused"`},
 		{"an entry outside the job", `{"status":"completed","results":[{"index":5}]}`, "outside the job's 2 items"},
-		{"an entry without an index", `{"status":"completed","errors":[{"code":9004}]}`, "outside the job's 2 items"},
+		{"an entry without an index", `{"status":"completed","errors":[{"code":9004}]}`, "status entry without an index"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, url := serve(t, ok(tc.status))
-			_, err := newClient(t, url, &waits{}).WaitForBatches(context.Background(), []client.BatchJob{{ID: "1", First: 0, Count: 2}})
+			_, err := newClient(t, url, &waits{}).WaitForBatches(context.Background(), []client.BatchJob{{ID: 1, First: 0, Count: 2}})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want one saying %q", err, tc.want)
 			}
@@ -276,7 +274,7 @@ func TestWaitForBatchCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.WaitForBatch(ctx, "1"); !errors.Is(err, context.Canceled) || len(srv.seen()) != 1 {
+	if _, err := c.WaitForBatch(ctx, 1); !errors.Is(err, context.Canceled) || len(srv.seen()) != 1 {
 		t.Errorf("error %v after %d polls, want context.Canceled after 1", err, len(srv.seen()))
 	}
 }

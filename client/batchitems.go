@@ -7,42 +7,44 @@ import (
 
 // Gameball's published document gives a batch status's `results` and
 // `errors` as arrays of anything (BatchStatus.Results and .Errors). The
-// items Gameball answers, and the mock answers, have these shapes; Items
-// reads them.
+// items Gameball answers, and the mock answers, have these shapes; BatchItems
+// reads them. Index stays a pointer: 0 is the first item, and an entry without
+// an index is an answer the client refuses.
 
 // BatchItemResult is a batch item that was applied.
 type BatchItemResult struct {
-	// CustomerId is the item's customer.
-	CustomerId *string `json:"customerId,omitempty"`
-	// GameballTransactionId identifies the transaction the item created.
-	GameballTransactionId *float64 `json:"gameballTransactionId,omitempty"`
+	// CustomerID is the item's customer.
+	CustomerID string `json:"customerId,omitempty"`
+	// GameballTransactionID identifies the transaction the item created.
+	GameballTransactionID int64 `json:"gameballTransactionId,omitempty"`
 	// Index is the item's zero-based position in the batch request.
 	Index *int `json:"index,omitempty"`
 	// Points the item added (negative where it deducted).
-	Points *float64 `json:"points,omitempty"`
-	// TransactionId is the item's transactionId, where it has one.
-	TransactionId *string `json:"transactionId,omitempty"`
+	Points int64 `json:"points,omitempty"`
+	// TransactionID is the item's transactionId, where it has one.
+	TransactionID string `json:"transactionId,omitempty"`
 }
 
 // BatchItemError is a batch item that failed.
 type BatchItemError struct {
 	// Code is Gameball's error code for the item.
-	Code *int `json:"code,omitempty"`
-	// CustomerId is the item's customer.
-	CustomerId *string `json:"customerId,omitempty"`
+	Code ErrorCode `json:"code,omitempty"`
+	// CustomerID is the item's customer.
+	CustomerID string `json:"customerId,omitempty"`
 	// Index is the item's zero-based position in the batch request.
 	Index *int `json:"index,omitempty"`
 	// Message says why the item failed.
-	Message *string `json:"message,omitempty"`
-	// TransactionId is the item's transactionId, where it has one.
-	TransactionId *string `json:"transactionId,omitempty"`
+	Message string `json:"message,omitempty"`
+	// TransactionID is the item's transactionId, where it has one.
+	TransactionID string `json:"transactionId,omitempty"`
 	// Type is the error's category.
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty"`
 }
 
-// Items reads the status's results and errors as BatchItemResult and
-// BatchItemError values. An entry of another shape is an error.
-func (s *BatchStatus) Items() ([]BatchItemResult, []BatchItemError, error) {
+// BatchItems reads a status's results and errors as BatchItemResult and
+// BatchItemError values. An entry of another shape is an error. (A function,
+// not a method: BatchStatus is a generated model of package gbapi.)
+func BatchItems(s *BatchStatus) ([]BatchItemResult, []BatchItemError, error) {
 	results, err := decodeItems[BatchItemResult]("results", s.Results)
 	if err != nil {
 		return nil, nil, err
@@ -54,11 +56,11 @@ func (s *BatchStatus) Items() ([]BatchItemResult, []BatchItemError, error) {
 	return results, errs, nil
 }
 
-func decodeItems[T any](what string, items *[]interface{}) ([]T, error) {
+func decodeItems[T any](what string, items []any) ([]T, error) {
 	if items == nil {
 		return nil, nil
 	}
-	raw, err := json.Marshal(*items)
+	raw, err := json.Marshal(items)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,7 @@
 //	c, err := client.New(apiKey, secretKey)
 //	res, err := c.RewardCashback(ctx, client.RewardCashbackRequest{...})
 //
-// Every request, from those methods and from Raw's generated client alike,
+// Every request, from those methods and from Raw's low-level client alike,
 // goes through one pipeline:
 //
 //   - keys: the apikey header everywhere, the secretkey header only where the
@@ -38,6 +38,17 @@
 // transport under the client (a tracer, a logger) which operation a request
 // is; RateLimit paces calls within Gameball's documented limits.
 //
+// The models (RewardCashbackRequest, CustomerBalance, ...) are generated into
+// package client/gbapi with the low-level client, and named here by type
+// aliases (models.gen.go, written by internal/cmd/modelalias): client needs
+// the low-level client to send, and the mock's server needs the models, so
+// one generated package below both avoids an import cycle, while users only
+// ever import client. Optional fields are values, not pointers; the few that
+// keep a pointer are those where absent and zero mean different things
+// (AddManualTransactionRequest's Points, Amount and ExpiryAfter,
+// CashbackConfigurations.ReturnWindow, a batch entry's Index). Ids and whole
+// points are int64; a batch job id is an int64 everywhere.
+//
 // To test code that uses the client, package gameballtest starts the
 // gameball-go mock in process: srv := gameballtest.NewServer(t), then call
 // through srv.Client.
@@ -50,6 +61,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/gbkit/gameball-go/client/gbapi"
 )
 
 // DefaultBaseURL is Gameball's production API.
@@ -63,7 +76,7 @@ const DefaultTimeout = 30 * time.Second
 // Client is a Gameball API client for one account. It is safe for concurrent
 // use.
 type Client struct {
-	raw          *ClientWithResponses
+	raw          *gbapi.ClientWithResponses
 	baseURL      *url.URL
 	server       string // baseURL with a trailing slash, as the generated request builders want it
 	apiKey       string
@@ -125,7 +138,7 @@ func New(apiKey, secretKey string, opts ...Option) (*Client, error) {
 	c.httpClient = guardedHTTPClient(c.httpClient, c.baseURL)
 	// The generated client sends through the same pipeline as the
 	// convenience methods: keys, retries and logging live in one place.
-	raw, err := NewClientWithResponses(c.server, WithHTTPClient(doer{c}))
+	raw, err := gbapi.NewClientWithResponses(c.server, gbapi.WithHTTPClient(doer{c}))
 	if err != nil {
 		return nil, err
 	}
@@ -133,10 +146,15 @@ func New(apiKey, secretKey string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
+// RequestEditorFn changes a request before it is sent: a header of your own
+// (tracing, or the mock server's Prefer). Every call takes any number; they run
+// once, before the first attempt, and cannot change the key headers.
+type RequestEditorFn = gbapi.RequestEditorFn
+
 // Raw is the generated client, sending through the same pipeline (keys,
 // retries, logging): every documented response of every operation, decoded
 // by status, for callers who want full control. Its answers are responses,
 // not *APIError values, so what only the convenience methods know (that a
 // duplicate met the call's own earlier attempt: ErrAlreadyApplied) is not
 // reported through it.
-func (c *Client) Raw() *ClientWithResponses { return c.raw }
+func (c *Client) Raw() *gbapi.ClientWithResponses { return c.raw }

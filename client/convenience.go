@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+
+	"github.com/gbkit/gameball-go/client/gbapi"
 )
 
 // The methods below are the common path: one call that returns the decoded
@@ -22,7 +24,7 @@ import (
 // when this call's own earlier attempt was applied).
 func (c *Client) RewardCashback(ctx context.Context, req RewardCashbackRequest, editors ...RequestEditorFn) (*RewardCashbackResult, error) {
 	return call[RewardCashbackResult](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewRewardCashbackRequest(server, req)
+		return gbapi.NewRewardCashbackRequest(server, req)
 	})
 }
 
@@ -31,7 +33,7 @@ func (c *Client) RewardCashback(ctx context.Context, req RewardCashbackRequest, 
 // (GetBatchStatus, WaitForBatch). SubmitCashbackRewards takes any number.
 func (c *Client) RewardCashbackBatch(ctx context.Context, req RewardCashbackBatchRequest, editors ...RequestEditorFn) (*CashbackBatchJob, error) {
 	return call[CashbackBatchJob](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewRewardCashbackBatchRequest(server, req)
+		return gbapi.NewRewardCashbackBatchRequest(server, req)
 	})
 }
 
@@ -39,7 +41,7 @@ func (c *Client) RewardCashbackBatch(ctx context.Context, req RewardCashbackBatc
 // rewarding nothing. It needs only the apikey.
 func (c *Client) CalculatePaymentCashback(ctx context.Context, req CalculatePaymentCashbackRequest, editors ...RequestEditorFn) (*PaymentCashback, error) {
 	return call[PaymentCashback](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewCalculatePaymentCashbackRequest(server, req)
+		return gbapi.NewCalculatePaymentCashbackRequest(server, req)
 	})
 }
 
@@ -49,7 +51,7 @@ func (c *Client) CalculatePaymentCashback(ctx context.Context, req CalculatePaym
 // before the request was sent. SubmitBalanceAdjustments takes any number.
 func (c *Client) AdjustBalanceBatch(ctx context.Context, req AdjustBalanceBatchRequest, editors ...RequestEditorFn) (*BalanceAdjustmentBatchJob, error) {
 	return call[BalanceAdjustmentBatchJob](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewAdjustBalanceBatchRequest(server, req)
+		return gbapi.NewAdjustBalanceBatchRequest(server, req)
 	})
 }
 
@@ -57,25 +59,24 @@ func (c *Client) AdjustBalanceBatch(ctx context.Context, req AdjustBalanceBatchR
 // a deduction beyond the available balance is ErrInsufficientBalance.
 func (c *Client) AddManualTransaction(ctx context.Context, req AddManualTransactionRequest, editors ...RequestEditorFn) (*ManualTransaction, error) {
 	return call[ManualTransaction](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewAddManualTransactionRequest(server, req)
+		return gbapi.NewAddManualTransactionRequest(server, req)
 	})
 }
 
 // GetBatchStatus reports a batch job's state, progress and per-item
-// outcomes. batchID is the job id a batch call answered (see
-// CashbackBatchJob.BatchID).
-func (c *Client) GetBatchStatus(ctx context.Context, batchID string, editors ...RequestEditorFn) (*BatchStatus, error) {
+// outcomes. jobID is the JobID a batch call answered.
+func (c *Client) GetBatchStatus(ctx context.Context, jobID int64, editors ...RequestEditorFn) (*BatchStatus, error) {
 	return call[BatchStatus](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewGetBatchStatusRequest(server, batchID)
+		return gbapi.NewGetBatchStatusRequest(server, formatJobID(jobID))
 	})
 }
 
 // StopBatch stops a pending or processing batch job; items already
 // processed stay applied. Stopping a job that has ended answers it
 // unchanged.
-func (c *Client) StopBatch(ctx context.Context, batchID string, editors ...RequestEditorFn) (*StoppedBatch, error) {
+func (c *Client) StopBatch(ctx context.Context, jobID int64, editors ...RequestEditorFn) (*StoppedBatch, error) {
 	return call[StoppedBatch](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewStopBatchRequest(server, batchID)
+		return gbapi.NewStopBatchRequest(server, formatJobID(jobID))
 	})
 }
 
@@ -85,26 +86,14 @@ func (c *Client) StopBatch(ctx context.Context, batchID string, editors ...Reque
 // c.Raw().GetCustomerBalanceWithResponse sends it.
 func (c *Client) GetCustomerBalance(ctx context.Context, customerID string, editors ...RequestEditorFn) (*CustomerBalance, error) {
 	return call[CustomerBalance](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewGetCustomerBalanceRequest(server, customerID, nil)
+		return gbapi.NewGetCustomerBalanceRequest(server, customerID, nil)
 	})
 }
 
-// BatchID is the job id as GetBatchStatus and StopBatch take it; "" when
-// the answer had none.
-func (j CashbackBatchJob) BatchID() string { return formatJobID(j.JobId) }
-
-// BatchID is the job id as GetBatchStatus and StopBatch take it; "" when
-// the answer had none.
-func (j BalanceAdjustmentBatchJob) BatchID() string { return formatJobID(j.JobId) }
-
-// formatJobID writes a jobId (a JSON number in the spec) as the path's
-// string: 4821, not 4821.000000 or 4.821e+03.
-func formatJobID(id *float64) string {
-	if id == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*id, 'f', -1, 64)
-}
+// formatJobID writes a job id as the path's batchId, which the published
+// document types string while its jobId is a number: the client's one type
+// for a job id is int64.
+func formatJobID(id int64) string { return strconv.FormatInt(id, 10) }
 
 // call sends the request build makes and decodes a 2xx answer into T.
 func call[T any](ctx context.Context, c *Client, editors []RequestEditorFn, build func(server string) (*http.Request, error)) (*T, error) {

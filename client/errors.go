@@ -220,7 +220,7 @@ func newAPIError(info callInfo, resp *http.Response, body []byte, now time.Time)
 	var obj GameballError
 	if json.Unmarshal(body, &obj) == nil && (obj.Code != 0 || obj.Message != "") {
 		e.Code, e.Type, e.Message = ErrorCode(obj.Code), obj.Type, obj.Message
-		e.DocumentationURL, e.RequestID = deref(obj.DocumentationUrl), deref(obj.RequestId)
+		e.DocumentationURL, e.RequestID = obj.DocumentationURL, obj.RequestID
 		if e.Type == "" && e.Code != 0 {
 			e.Type = errcode.Code(e.Code).Type()
 		}
@@ -252,24 +252,16 @@ func describeBody(resp *http.Response, body []byte) string {
 // after an attempt that may have landed is marked AlreadyApplied when it
 // is a duplicate: the lost job most likely applied it.
 func itemError(job BatchJob, e BatchItemError) *APIError {
-	code := ErrorCode(deref(e.Code))
+	code := e.Code
 	out := &APIError{
 		Operation: job.Operation,
 		Code:      code,
-		Type:      deref(e.Type),
-		Message:   deref(e.Message),
+		Type:      e.Type,
+		Message:   e.Message,
 	}
 	if out.Type == "" && code != 0 {
 		out.Type = errcode.Code(code).Type()
 	}
 	out.AlreadyApplied = job.Replayed && code == ErrorCodeDuplicateTransaction
 	return out
-}
-
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }

@@ -34,19 +34,19 @@ func Example() {
 		log.Fatal(err)
 	}
 	res, err := c.RewardCashback(ctx, client.RewardCashbackRequest{
-		CustomerId:      "cust_12345abc",
-		TransactionId:   "TXN987654321",
+		CustomerID:      "cust_12345abc",
+		TransactionID:   "TXN987654321",
 		TransactionTime: gbtime.New(time.Now()),
 		Amount:          150.75,
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("awarded", *res.RewardEquivalentPoints, "points")
+	fmt.Println("awarded", res.RewardEquivalentPoints, "points")
 
 	// The same transactionId again is refused, not awarded twice.
 	_, err = c.RewardCashback(ctx, client.RewardCashbackRequest{
-		CustomerId: "cust_12345abc", TransactionId: "TXN987654321", TransactionTime: gbtime.New(time.Now()), Amount: 150.75,
+		CustomerID: "cust_12345abc", TransactionID: "TXN987654321", TransactionTime: gbtime.New(time.Now()), Amount: 150.75,
 	})
 	fmt.Println("again:", errors.Is(err, client.ErrDuplicateTransaction))
 	// Output:
@@ -63,15 +63,15 @@ func ExampleClient_RewardCashback() {
 
 	c := srv.Client
 	res, err := c.RewardCashback(context.Background(), client.RewardCashbackRequest{
-		CustomerId:      "cust_1",
-		TransactionId:   "ORDER-1001",
+		CustomerID:      "cust_1",
+		TransactionID:   "ORDER-1001",
 		TransactionTime: gbtime.New(time.Now()),
 		Amount:          99.5,
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%s earned %v points worth %v\n", *res.CustomerId, *res.RewardEquivalentPoints, *res.RewardAmount)
+	fmt.Printf("%s earned %v points worth %v\n", res.CustomerID, res.RewardEquivalentPoints, res.RewardAmount)
 	// Output: cust_1 earned 99 points worth 4.95
 }
 
@@ -84,19 +84,19 @@ func ExampleClient_RewardCashbackBatch() {
 	ctx := context.Background()
 
 	c := srv.Client
-	job, err := c.RewardCashbackBatch(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
-		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
-		{CustomerId: "cust_2", TransactionId: "ORDER-2", TransactionTime: gbtime.New(time.Now()), Amount: 30},
+	job, err := c.RewardCashbackBatch(ctx, client.RewardCashbackBatchRequest{Body: []client.CashbackBatchItem{
+		{CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
+		{CustomerID: "cust_2", TransactionID: "ORDER-2", TransactionTime: gbtime.New(time.Now()), Amount: 30},
 	}})
 	if err != nil {
 		log.Fatal(err)
 	}
 	// The job runs in the background; wait for it to end.
-	st, err := c.WaitForBatch(ctx, job.BatchID())
+	st, err := c.WaitForBatch(ctx, job.JobID)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*st.Status, *st.ProcessedItems, "processed,", *st.FailedItems, "failed")
+	fmt.Println(st.Status, st.ProcessedItems, "processed,", st.FailedItems, "failed")
 	// Output: completed 2 processed, 0 failed
 }
 
@@ -113,19 +113,19 @@ func ExampleClient_CalculatePaymentCashback() {
 		log.Fatal(err)
 	}
 	res, err := c.CalculatePaymentCashback(context.Background(), client.CalculatePaymentCashbackRequest{
-		TotalPaid: new(100.0),
-		PaymentDetails: &[]client.PaymentService{
-			{ServiceId: new("phone-bill"), Amount: new(40.0)},
-			{ServiceId: new("tv"), Amount: new(60.0), Category: &[]string{"Electronics"}}, // a custom rate of 3
+		TotalPaid: 100.0,
+		PaymentDetails: []client.PaymentService{
+			{ServiceID: "phone-bill", Amount: 40.0},
+			{ServiceID: "tv", Amount: 60.0, Category: []string{"Electronics"}}, // a custom rate of 3
 		},
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, s := range *res.PaymentDetails {
-		fmt.Println(*s.ServiceId, *s.TotalPoints)
+	for _, s := range res.PaymentDetails {
+		fmt.Println(s.ServiceID, s.TotalPoints)
 	}
-	fmt.Println("total", *res.TotalPoints)
+	fmt.Println("total", res.TotalPoints)
 	// Output:
 	// phone-bill 40
 	// tv 180
@@ -141,21 +141,21 @@ func ExampleClient_AdjustBalanceBatch() {
 	ctx := context.Background()
 
 	c := srv.Client
-	job, err := c.AdjustBalanceBatch(ctx, client.AdjustBalanceBatchRequest{Body: &[]client.BalanceAdjustmentItem{
-		{CustomerId: "cust_1", Amount: 40, Reason: new("goodwill")},
-		{CustomerId: "cust_1", Amount: -15},
+	job, err := c.AdjustBalanceBatch(ctx, client.AdjustBalanceBatchRequest{Body: []client.BalanceAdjustmentItem{
+		{CustomerID: "cust_1", Amount: 40, Reason: "goodwill"},
+		{CustomerID: "cust_1", Amount: -15},
 	}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := c.WaitForBatch(ctx, job.BatchID()); err != nil {
+	if _, err := c.WaitForBatch(ctx, job.JobID); err != nil {
 		log.Fatal(err)
 	}
 	bal, err := c.GetCustomerBalance(ctx, "cust_1")
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*bal.AvailablePointsBalance, "points available")
+	fmt.Println(bal.AvailablePointsBalance, "points available")
 	// Output: 25 points available
 }
 
@@ -170,7 +170,7 @@ func ExampleClient_AddManualTransaction() {
 	c := srv.Client
 	manual := func(id string, points int) (*client.ManualTransaction, error) {
 		return c.AddManualTransaction(ctx, client.AddManualTransactionRequest{
-			CustomerId: "cust_1", TransactionId: id, TransactionTime: new(gbtime.New(time.Now())),
+			CustomerID: "cust_1", TransactionID: id, TransactionTime: gbtime.New(time.Now()),
 			Username: "admin_user", Reason: "Referral bonus", Points: new(points),
 		})
 	}
@@ -178,7 +178,7 @@ func ExampleClient_AddManualTransaction() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("added", *res.Points)
+	fmt.Println("added", res.Points)
 
 	_, err = manual("MT-2", -80)
 	var apiErr *client.APIError
@@ -199,27 +199,27 @@ func ExampleClient_GetBatchStatus() {
 	ctx := context.Background()
 
 	c := srv.Client
-	job, err := c.RewardCashbackBatch(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
-		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
-		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20}, // a replay
+	job, err := c.RewardCashbackBatch(ctx, client.RewardCashbackBatchRequest{Body: []client.CashbackBatchItem{
+		{CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
+		{CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20}, // a replay
 	}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := c.WaitForBatch(ctx, job.BatchID()); err != nil {
+	if _, err := c.WaitForBatch(ctx, job.JobID); err != nil {
 		log.Fatal(err)
 	}
-	st, err := c.GetBatchStatus(ctx, job.BatchID())
+	st, err := c.GetBatchStatus(ctx, job.JobID)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*st.Status, *st.Progress)
-	_, errs, err := st.Items()
+	fmt.Println(st.Status, st.Progress)
+	_, errs, err := client.BatchItems(st)
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, e := range errs {
-		fmt.Println("item", *e.Index, "refused with", *e.Code)
+		fmt.Println("item", *e.Index, "refused with", e.Code)
 	}
 	// Output:
 	// completed 100
@@ -238,18 +238,18 @@ func ExampleClient_StopBatch() {
 	ctx := context.Background()
 
 	c := srv.Client
-	job, err := c.RewardCashbackBatch(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
-		{CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
-		{CustomerId: "cust_2", TransactionId: "ORDER-2", TransactionTime: gbtime.New(time.Now()), Amount: 30},
+	job, err := c.RewardCashbackBatch(ctx, client.RewardCashbackBatchRequest{Body: []client.CashbackBatchItem{
+		{CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 20},
+		{CustomerID: "cust_2", TransactionID: "ORDER-2", TransactionTime: gbtime.New(time.Now()), Amount: 30},
 	}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	stopped, err := c.StopBatch(ctx, job.BatchID())
+	stopped, err := c.StopBatch(ctx, job.JobID)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("batch", *stopped.BatchId, *stopped.Status)
+	fmt.Println("batch", stopped.BatchID, stopped.Status)
 	// Output: batch 1 failed
 }
 
@@ -263,7 +263,7 @@ func ExampleClient_GetCustomerBalance() {
 
 	c := srv.Client
 	if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{
-		CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 300,
+		CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 300,
 	}); err != nil {
 		log.Fatal(err)
 	}
@@ -271,7 +271,7 @@ func ExampleClient_GetCustomerBalance() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*bal.AvailablePointsBalance, *bal.PointsName, "worth", *bal.AvailablePointsValue, *bal.Currency)
+	fmt.Println(bal.AvailablePointsBalance, bal.PointsName, "worth", bal.AvailablePointsValue, bal.Currency)
 
 	_, err = c.GetCustomerBalance(ctx, "nobody")
 	fmt.Println("unknown customer:", errors.Is(err, client.ErrNotFound))
@@ -292,13 +292,13 @@ func ExampleClient_SubmitCashbackRewards() {
 	items := make([]client.CashbackBatchItem, 2500)
 	for i := range items {
 		items[i] = client.CashbackBatchItem{
-			CustomerId:      fmt.Sprintf("cust_%d", i%10),
-			TransactionId:   fmt.Sprintf("ORDER-%d", i),
+			CustomerID:      fmt.Sprintf("cust_%d", i%10),
+			TransactionID:   fmt.Sprintf("ORDER-%d", i),
 			TransactionTime: gbtime.New(time.Now()),
 			Amount:          10,
 		}
 	}
-	items[1234].TransactionId = "ORDER-0" // a replay of the first item
+	items[1234].TransactionID = "ORDER-0" // a replay of the first item
 
 	c := srv.Client
 	jobs, err := c.SubmitCashbackRewards(ctx, items)
@@ -306,7 +306,7 @@ func ExampleClient_SubmitCashbackRewards() {
 		log.Fatal(err) // jobs holds those created before the failure
 	}
 	for _, job := range jobs {
-		fmt.Printf("job %s: items %d to %d\n", job.ID, job.First, job.First+job.Count-1)
+		fmt.Printf("job %d: items %d to %d\n", job.ID, job.First, job.First+job.Count-1)
 	}
 	outcomes, err := c.WaitForBatches(ctx, jobs)
 	if err != nil {
@@ -367,7 +367,7 @@ func ExampleCaptureResponse() {
 	// too: quote the id to Gameball's support.
 	var info client.ResponseInfo
 	_, err = srv.Client.RewardCashback(context.Background(), client.RewardCashbackRequest{
-		CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 10,
+		CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 10,
 	}, client.CaptureResponse(&info))
 	if err != nil {
 		log.Fatal(err)
@@ -422,7 +422,7 @@ func ExampleRateLimit() {
 	}
 	for i := range 3 {
 		if _, err := c.RewardCashback(context.Background(), client.RewardCashbackRequest{
-			CustomerId: "cust_1", TransactionId: fmt.Sprintf("ORDER-%d", i), TransactionTime: gbtime.New(time.Now()), Amount: 10,
+			CustomerID: "cust_1", TransactionID: fmt.Sprintf("ORDER-%d", i), TransactionTime: gbtime.New(time.Now()), Amount: 10,
 		}); err != nil {
 			log.Fatal(err)
 		}
@@ -431,6 +431,6 @@ func ExampleRateLimit() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*bal.AvailablePointsBalance, "points")
+	fmt.Println(bal.AvailablePointsBalance, "points")
 	// Output: 30 points
 }

@@ -160,36 +160,36 @@ var past = gbtime.New(epoch.Add(-time.Hour))
 // methods.
 var calls = map[string]func(ctx context.Context, c *client.Client) error{
 	"rewardCashback": func(ctx context.Context, c *client.Client) error {
-		_, err := c.RewardCashback(ctx, client.RewardCashbackRequest{CustomerId: "cust_1", TransactionId: "TXN-1", TransactionTime: past, Amount: 150.75})
+		_, err := c.RewardCashback(ctx, client.RewardCashbackRequest{CustomerID: "cust_1", TransactionID: "TXN-1", TransactionTime: past, Amount: 150.75})
 		return err
 	},
 	"rewardCashbackBatch": func(ctx context.Context, c *client.Client) error {
-		_, err := c.RewardCashbackBatch(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
-			{CustomerId: "cust_1", TransactionId: "TXN-2", TransactionTime: past, Amount: 10},
+		_, err := c.RewardCashbackBatch(ctx, client.RewardCashbackBatchRequest{Body: []client.CashbackBatchItem{
+			{CustomerID: "cust_1", TransactionID: "TXN-2", TransactionTime: past, Amount: 10},
 		}})
 		return err
 	},
 	"calculatePaymentCashback": func(ctx context.Context, c *client.Client) error {
 		total := 100.0
-		_, err := c.CalculatePaymentCashback(ctx, client.CalculatePaymentCashbackRequest{TotalPaid: &total})
+		_, err := c.CalculatePaymentCashback(ctx, client.CalculatePaymentCashbackRequest{TotalPaid: total})
 		return err
 	},
 	"adjustBalanceBatch": func(ctx context.Context, c *client.Client) error {
-		_, err := c.AdjustBalanceBatch(ctx, client.AdjustBalanceBatchRequest{Body: &[]client.BalanceAdjustmentItem{{CustomerId: "cust_1", Amount: 5}}})
+		_, err := c.AdjustBalanceBatch(ctx, client.AdjustBalanceBatchRequest{Body: []client.BalanceAdjustmentItem{{CustomerID: "cust_1", Amount: 5}}})
 		return err
 	},
 	"addManualTransaction": func(ctx context.Context, c *client.Client) error {
 		_, err := c.AddManualTransaction(ctx, client.AddManualTransactionRequest{
-			CustomerId: "cust_1", TransactionId: "TXN-3", TransactionTime: new(past), Username: "admin", Reason: "goodwill", Points: new(50),
+			CustomerID: "cust_1", TransactionID: "TXN-3", TransactionTime: past, Username: "admin", Reason: "goodwill", Points: new(50),
 		})
 		return err
 	},
 	"getBatchStatus": func(ctx context.Context, c *client.Client) error {
-		_, err := c.GetBatchStatus(ctx, "4821")
+		_, err := c.GetBatchStatus(ctx, 4821)
 		return err
 	},
 	"stopBatch": func(ctx context.Context, c *client.Client) error {
-		_, err := c.StopBatch(ctx, "4821")
+		_, err := c.StopBatch(ctx, 4821)
 		return err
 	},
 	"getCustomerBalance": func(ctx context.Context, c *client.Client) error {

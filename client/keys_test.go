@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/gbtime"
 )
 
@@ -35,37 +36,37 @@ func TestKeyHeaders(t *testing.T) {
 	calls := []struct {
 		route      string
 		wantSecret bool
-		do         func(c *client.ClientWithResponses) error
+		do         func(c *gbapi.ClientWithResponses) error
 	}{
-		{"POST /api/v4.0/integrations/transactions/cashback", true, func(c *client.ClientWithResponses) error {
-			_, err := c.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{CustomerId: "c", TransactionId: "t", TransactionTime: now})
+		{"POST /api/v4.0/integrations/transactions/cashback", true, func(c *gbapi.ClientWithResponses) error {
+			_, err := c.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{CustomerID: "c", TransactionID: "t", TransactionTime: now})
 			return err
 		}},
-		{"POST /api/v4.0/integrations/transactions/manual", true, func(c *client.ClientWithResponses) error {
-			_, err := c.AddManualTransactionWithResponse(context.Background(), client.AddManualTransactionRequest{CustomerId: "c", TransactionTime: new(now)})
+		{"POST /api/v4.0/integrations/transactions/manual", true, func(c *gbapi.ClientWithResponses) error {
+			_, err := c.AddManualTransactionWithResponse(context.Background(), client.AddManualTransactionRequest{CustomerID: "c", TransactionTime: now})
 			return err
 		}},
-		{"POST /api/v4.0/integrations/batch/cashback", true, func(c *client.ClientWithResponses) error {
+		{"POST /api/v4.0/integrations/batch/cashback", true, func(c *gbapi.ClientWithResponses) error {
 			_, err := c.RewardCashbackBatchWithResponse(context.Background(), client.RewardCashbackBatchRequest{})
 			return err
 		}},
-		{"POST /api/v4.0/integrations/batch/balance-adjustment", true, func(c *client.ClientWithResponses) error {
+		{"POST /api/v4.0/integrations/batch/balance-adjustment", true, func(c *gbapi.ClientWithResponses) error {
 			_, err := c.AdjustBalanceBatchWithResponse(context.Background(), client.AdjustBalanceBatchRequest{})
 			return err
 		}},
-		{"POST /api/v4.0/integrations/payments/cashback", false, func(c *client.ClientWithResponses) error {
+		{"POST /api/v4.0/integrations/payments/cashback", false, func(c *gbapi.ClientWithResponses) error {
 			_, err := c.CalculatePaymentCashbackWithResponse(context.Background(), client.CalculatePaymentCashbackRequest{})
 			return err
 		}},
-		{"GET /api/v4.0/integrations/batches/42/status", true, func(c *client.ClientWithResponses) error {
+		{"GET /api/v4.0/integrations/batches/42/status", true, func(c *gbapi.ClientWithResponses) error {
 			_, err := c.GetBatchStatusWithResponse(context.Background(), "42")
 			return err
 		}},
-		{"POST /api/v4.0/integrations/batches/42/stop", true, func(c *client.ClientWithResponses) error {
+		{"POST /api/v4.0/integrations/batches/42/stop", true, func(c *gbapi.ClientWithResponses) error {
 			_, err := c.StopBatchWithResponse(context.Background(), "42")
 			return err
 		}},
-		{"GET /api/v4.0/integrations/customers/cust_1/balance", true, func(c *client.ClientWithResponses) error {
+		{"GET /api/v4.0/integrations/customers/cust_1/balance", true, func(c *gbapi.ClientWithResponses) error {
 			_, err := c.GetCustomerBalanceWithResponse(context.Background(), "cust_1", nil)
 			return err
 		}},

@@ -6,6 +6,8 @@ import (
 	"iter"
 	"net/http"
 	"strconv"
+
+	"github.com/gbkit/gameball-go/client/gbapi"
 )
 
 // The points lifecycle: refunds, redemptions, holds, activation and the
@@ -17,7 +19,7 @@ import (
 // (ErrDuplicateTransaction, or ErrAlreadyApplied).
 func (c *Client) RefundTransaction(ctx context.Context, req RefundRequest, editors ...RequestEditorFn) (*RefundResult, error) {
 	return call[RefundResult](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewRefundTransactionRequest(server, req)
+		return gbapi.NewRefundTransactionRequest(server, req)
 	})
 }
 
@@ -26,7 +28,7 @@ func (c *Client) RefundTransaction(ctx context.Context, req RefundRequest, edito
 // ErrInsufficientBalance.
 func (c *Client) RedeemPoints(ctx context.Context, req RedeemRequest, editors ...RequestEditorFn) (*Redemption, error) {
 	return call[Redemption](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewRedeemPointsRequest(server, req)
+		return gbapi.NewRedeemPointsRequest(server, req)
 	})
 }
 
@@ -36,21 +38,21 @@ func (c *Client) RedeemPoints(ctx context.Context, req RedeemRequest, editors ..
 // sent.
 func (c *Client) HoldPoints(ctx context.Context, req HoldRequest, editors ...RequestEditorFn) (*Hold, error) {
 	return call[Hold](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewHoldPointsRequest(server, req)
+		return gbapi.NewHoldPointsRequest(server, req)
 	})
 }
 
 // GetHold shows a hold: its points and State (Active, Used or Expired).
 func (c *Client) GetHold(ctx context.Context, holdReference string, editors ...RequestEditorFn) (*HoldDetails, error) {
 	return call[HoldDetails](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewGetHoldRequest(server, holdReference)
+		return gbapi.NewGetHoldRequest(server, holdReference)
 	})
 }
 
 // ReleaseHold cancels a hold, so its points are available again.
 func (c *Client) ReleaseHold(ctx context.Context, holdReference string, editors ...RequestEditorFn) (*ReleasedHold, error) {
 	return call[ReleasedHold](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewReleaseHoldRequest(server, holdReference)
+		return gbapi.NewReleaseHoldRequest(server, holdReference)
 	})
 }
 
@@ -58,7 +60,7 @@ func (c *Client) ReleaseHold(ctx context.Context, holdReference string, editors 
 // ahead of its return window. Gameball says it cannot be undone.
 func (c *Client) ActivateTransaction(ctx context.Context, transactionID string, editors ...RequestEditorFn) (*ActivatedTransaction, error) {
 	return call[ActivatedTransaction](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewActivateTransactionRequest(server, transactionID)
+		return gbapi.NewActivateTransactionRequest(server, transactionID)
 	})
 }
 
@@ -66,7 +68,7 @@ func (c *Client) ActivateTransaction(ctx context.Context, transactionID string, 
 // Transactions reads every page.
 func (c *Client) ListTransactions(ctx context.Context, params ListTransactionsParams, editors ...RequestEditorFn) (*TransactionHistory, error) {
 	return call[TransactionHistory](ctx, c, editors, func(server string) (*http.Request, error) {
-		return NewListTransactionsRequest(server, &params)
+		return gbapi.NewListTransactionsRequest(server, &params)
 	})
 }
 
@@ -80,14 +82,14 @@ const MaxTransactionsPage = 200
 // transaction of the one before, so while others are recorded none is
 // skipped or read twice. It stops at the first error, which it yields.
 //
-//	for tx, err := range c.Transactions(ctx, client.ListTransactionsParams{CustomerId: &id}) {
+//	for tx, err := range c.Transactions(ctx, client.ListTransactionsParams{CustomerID: id}) {
 //		if err != nil { ... }
 //		...
 //	}
 func (c *Client) Transactions(ctx context.Context, params ListTransactionsParams, editors ...RequestEditorFn) iter.Seq2[TransactionRecord, error] {
 	return func(yield func(TransactionRecord, error) bool) {
-		if params.Limit == nil {
-			params.Limit = new(MaxTransactionsPage)
+		if params.Limit == 0 {
+			params.Limit = MaxTransactionsPage
 		}
 		for {
 			page, err := c.ListTransactions(ctx, params, editors...)
@@ -95,25 +97,21 @@ func (c *Client) Transactions(ctx context.Context, params ListTransactionsParams
 				yield(TransactionRecord{}, err)
 				return
 			}
-			var records []TransactionRecord
-			if page.Transactions != nil {
-				records = *page.Transactions
-			}
-			for _, r := range records {
+			for _, r := range page.Transactions {
 				if !yield(r, nil) {
 					return
 				}
 			}
-			if page.HasMore == nil || !*page.HasMore || len(records) == 0 {
+			if !page.HasMore || len(page.Transactions) == 0 {
 				return
 			}
-			last := records[len(records)-1].GameballTransactionId
-			id, err := strconv.Atoi(deref(last))
+			last := page.Transactions[len(page.Transactions)-1].GameballTransactionID
+			id, err := strconv.Atoi(last)
 			if err != nil {
-				yield(TransactionRecord{}, fmt.Errorf("gameball: the history's last gameballTransactionId %q is not a number to page from: %w", deref(last), err))
+				yield(TransactionRecord{}, fmt.Errorf("gameball: the history's last gameballTransactionId %q is not a number to page from: %w", last, err))
 				return
 			}
-			params.StartAfter = &id
+			params.StartAfter = id
 		}
 	}
 }

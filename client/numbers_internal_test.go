@@ -107,13 +107,13 @@ func TestIntegralNumbersKeepsValues(t *testing.T) {
 // batchStatusBody is the status of a finished 1,000-item batch, the largest
 // answer the client reads, as the mock writes it (integers as integers).
 func batchStatusBody() []byte {
-	st := BatchStatus{Status: new(BatchStateCompleted), TotalItems: new(1000.0), ProcessedItems: new(1000.0), FailedItems: new(0.0)}
+	st := BatchStatus{Status: BatchStateCompleted, TotalItems: 1000, ProcessedItems: 1000, FailedItems: 0}
 	results := make([]any, 1000)
 	for i := range results {
-		results[i] = BatchItemResult{Index: new(i), CustomerId: new(fmt.Sprintf("cust_%d", i)), TransactionId: new(fmt.Sprintf("TXN-%d", i)),
-			GameballTransactionId: new(float64(100000 + i)), Points: new(150.0)}
+		results[i] = BatchItemResult{Index: new(i), CustomerID: fmt.Sprintf("cust_%d", i), TransactionID: fmt.Sprintf("TXN-%d", i),
+			GameballTransactionID: int64(100000 + i), Points: 150}
 	}
-	st.Results = &results
+	st.Results = results
 	body, _ := json.Marshal(st)
 	return body
 }

@@ -125,7 +125,7 @@ func TestRateLimit(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "rate limit") || errors.Is(err, client.ErrRateLimited) {
 		t.Fatalf("second call in the same bucket: %v, want a client-side rate limit error", err)
 	}
-	if _, err := c.GetBatchStatus(ctx, "4821"); err != nil {
+	if _, err := c.GetBatchStatus(ctx, 4821); err != nil {
 		t.Fatalf("a call in another bucket: %v", err)
 	}
 	if n := len(srv.seen()); n != 2 {

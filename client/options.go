@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// Option configures a Client. The options are named without the With prefix
-// because the generated code already owns WithBaseURL, WithHTTPClient and
-// WithRequestEditorFn for its own ClientOption.
+// Option configures a Client: BaseURL, HTTPClient, Timeout, Logger, Retries
+// and the others below are the one family of options (the low-level client's
+// own, gbapi.ClientOption, stays in package gbapi and is set by New).
 type Option func(*Client) error
 
 // BaseURL points the client at another server: a staging proxy, or the

@@ -279,7 +279,7 @@ func TestAttemptTimeout(t *testing.T) {
 	w := &waits{}
 	c := newClient(t, url, w, client.Timeout(20*time.Millisecond))
 	bal, err := c.GetCustomerBalance(context.Background(), "cust_1")
-	if err != nil || *bal.AvailablePointsBalance != 7 {
+	if err != nil || bal.AvailablePointsBalance != 7 {
 		t.Fatalf("balance %v, error %v", bal, err)
 	}
 	if n := len(srv.seen()); n != 2 {
@@ -291,7 +291,7 @@ func TestAttemptTimeout(t *testing.T) {
 func TestRawSharesThePipeline(t *testing.T) {
 	srv, url := serve(t, refusal(503, 5003, "Retry-After", "1"), ok(`{"availablePointsBalance":7}`))
 	res, err := newClient(t, url, &waits{}).Raw().GetCustomerBalanceWithResponse(context.Background(), "cust_1", nil)
-	if err != nil || res.StatusCode() != 200 || *res.JSON200.AvailablePointsBalance != 7 {
+	if err != nil || res.StatusCode() != 200 || res.JSON200.AvailablePointsBalance != 7 {
 		t.Fatalf("response %v, error %v", res, err)
 	}
 	if n := len(srv.seen()); n != 2 {

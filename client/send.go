@@ -16,7 +16,7 @@ import (
 // here, the status of a 1,000-item batch, is about 200 KB.
 const maxResponseBytes = 16 << 20
 
-// doer is the generated client's HttpRequestDoer, so Raw's calls go through
+// doer is the generated client's gbapi.HttpRequestDoer, so Raw's calls go through
 // send like the convenience methods' do.
 type doer struct{ c *Client }
 

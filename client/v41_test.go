@@ -33,7 +33,7 @@ func TestAPIv41(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.CalculatePaymentCashback(context.Background(), client.CalculatePaymentCashbackRequest{TotalPaid: new(10.0)}); err != nil {
+			if _, err := c.CalculatePaymentCashback(context.Background(), client.CalculatePaymentCashbackRequest{TotalPaid: 10.0}); err != nil {
 				t.Fatal(err)
 			}
 			h, ok := rec.seen["POST "+tt.wantPath]

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/contracttest"
 	"github.com/gbkit/gameball-go/mockserver"
 )
@@ -21,9 +22,9 @@ func TestBodyTooLarge(t *testing.T) {
 		t.Fatal(err)
 	}
 	covering(tr)
-	c, err := client.NewClientWithResponses(mock.url,
-		client.WithHTTPClient(&http.Client{Transport: tr, Timeout: 30 * time.Second}),
-		client.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+	c, err := gbapi.NewClientWithResponses(mock.url,
+		gbapi.WithHTTPClient(&http.Client{Transport: tr, Timeout: 30 * time.Second}),
+		gbapi.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
 			req.Header.Set("apikey", mock.apiKey)
 			req.Header.Set("secretkey", mock.secretKey)
 			return nil

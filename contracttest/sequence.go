@@ -8,11 +8,13 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/gbtime"
 	"github.com/gbkit/gameball-go/internal/optable"
 )
@@ -39,7 +41,7 @@ type Response interface {
 }
 
 // call sends one valid request of an operation with the given key headers.
-type call func(ctx context.Context, raw client.ClientWithResponsesInterface) (Response, error)
+type call func(ctx context.Context, raw gbapi.ClientWithResponsesInterface) (Response, error)
 
 // Run exercises every operation of the spec against target through the
 // generated client and a validating Transport, and returns the Transport so
@@ -98,10 +100,10 @@ func (s *sequence) id(name string) string { return s.run + "_" + name }
 
 // keyed is a generated client that sends exactly the given key headers
 // (empty: not sent), whatever the operation requires.
-func (s *sequence) keyed(t *testing.T, apiKey, secretKey string) client.ClientWithResponsesInterface {
+func (s *sequence) keyed(t *testing.T, apiKey, secretKey string) gbapi.ClientWithResponsesInterface {
 	t.Helper()
-	raw, err := client.NewClientWithResponses(s.target.BaseURL, client.WithHTTPClient(s.keyedHC),
-		client.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+	raw, err := gbapi.NewClientWithResponses(s.target.BaseURL, gbapi.WithHTTPClient(s.keyedHC),
+		gbapi.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
 			if apiKey != "" {
 				req.Header.Set("apikey", apiKey)
 			}
@@ -124,70 +126,70 @@ func (s *sequence) calls() map[string]call { return validCalls(s.id) }
 func validCalls(id func(string) string) map[string]call {
 	now := gbtime.New(time.Now().UTC().Add(-time.Minute))
 	return map[string]call{
-		"rewardCashback": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+		"rewardCashback": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
 			return c.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{
-				CustomerId: id("keys"), TransactionId: id("keys-cb"), TransactionTime: now, Amount: 10,
+				CustomerID: id("keys"), TransactionID: id("keys-cb"), TransactionTime: now, Amount: 10,
 			})
 		},
-		"rewardCashbackBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
-			return c.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &[]client.CashbackBatchItem{
-				{CustomerId: id("keys"), TransactionId: id("keys-bcb"), TransactionTime: now, Amount: 10},
+		"rewardCashbackBatch": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
+			return c.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: []client.CashbackBatchItem{
+				{CustomerID: id("keys"), TransactionID: id("keys-bcb"), TransactionTime: now, Amount: 10},
 			}})
 		},
-		"calculatePaymentCashback": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
-			return c.CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{TotalPaid: ptr(100.0)})
+		"calculatePaymentCashback": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
+			return c.CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{TotalPaid: 100.0})
 		},
-		"adjustBalanceBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
-			return c.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &[]client.BalanceAdjustmentItem{
-				{CustomerId: id("keys"), Amount: 5},
+		"adjustBalanceBatch": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
+			return c.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: []client.BalanceAdjustmentItem{
+				{CustomerID: id("keys"), Amount: 5},
 			}})
 		},
-		"addManualTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+		"addManualTransaction": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
 			return c.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-				CustomerId: id("keys"), TransactionId: id("keys-mt"), TransactionTime: &now,
+				CustomerID: id("keys"), TransactionID: id("keys-mt"), TransactionTime: now,
 				Username: "contracttest", Reason: "contract test", Points: new(5),
 			})
 		},
-		"getBatchStatus": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+		"getBatchStatus": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
 			return c.GetBatchStatusWithResponse(ctx, "1")
 		},
-		"stopBatch": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+		"stopBatch": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
 			return c.StopBatchWithResponse(ctx, "1")
 		},
-		"getCustomerBalance": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+		"getCustomerBalance": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
 			return c.GetCustomerBalanceWithResponse(ctx, id("keys"), nil)
 		},
-		"refundTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+		"refundTransaction": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
 			return c.RefundTransactionWithResponse(ctx, client.RefundRequest{
-				CustomerId: id("keys"), RefundTransactionId: id("keys-rf"), ReverseTransactionId: id("keys-cb"), TransactionTime: now,
+				CustomerID: id("keys"), RefundTransactionID: id("keys-rf"), ReverseTransactionID: id("keys-cb"), TransactionTime: now,
 			})
 		},
-		"redeemPoints": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+		"redeemPoints": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
 			return c.RedeemPointsWithResponse(ctx, client.RedeemRequest{
-				CustomerId: id("keys"), TransactionId: id("keys-rd"), TransactionTime: now, Points: new(1),
+				CustomerID: id("keys"), TransactionID: id("keys-rd"), TransactionTime: now, Points: new(1),
 			})
 		},
-		"holdPoints": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
-			return c.HoldPointsWithResponse(ctx, client.HoldRequest{CustomerId: id("keys"), TransactionTime: now, PointsToHold: new(1)})
+		"holdPoints": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
+			return c.HoldPointsWithResponse(ctx, client.HoldRequest{CustomerID: id("keys"), TransactionTime: now, PointsToHold: new(1)})
 		},
-		"getHold": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+		"getHold": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
 			return c.GetHoldWithResponse(ctx, id("keys-hold"))
 		},
-		"releaseHold": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+		"releaseHold": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
 			return c.ReleaseHoldWithResponse(ctx, id("keys-hold"))
 		},
-		"activateTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
+		"activateTransaction": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
 			return c.ActivateTransactionWithResponse(ctx, id("keys-cb"))
 		},
-		"listTransactions": func(ctx context.Context, c client.ClientWithResponsesInterface) (Response, error) {
-			return c.ListTransactionsWithResponse(ctx, &client.ListTransactionsParams{Limit: new(5)})
+		"listTransactions": func(ctx context.Context, c gbapi.ClientWithResponsesInterface) (Response, error) {
+			return c.ListTransactionsWithResponse(ctx, &client.ListTransactionsParams{Limit: 5})
 		},
 	}
 }
 
 // ValidCall sends one valid request of the operation through c, with ids
 // made unique by run, and returns the status and body it got.
-func ValidCall(ctx context.Context, c client.ClientWithResponsesInterface, operationID, run string) (int, []byte, error) {
+func ValidCall(ctx context.Context, c gbapi.ClientWithResponsesInterface, operationID, run string) (int, []byte, error) {
 	do := validCalls(func(name string) string { return run + "_" + name })[operationID]
 	if do == nil {
 		return 0, nil, fmt.Errorf("contracttest: no valid call known for operation %q", operationID)
@@ -240,7 +242,7 @@ func BodyOperations() []string {
 }
 
 // SendBody sends body, as it is, to an operation that takes one.
-func SendBody(ctx context.Context, c client.ClientWithResponsesInterface, operationID, contentType string, body io.Reader) (Response, error) {
+func SendBody(ctx context.Context, c gbapi.ClientWithResponsesInterface, operationID, contentType string, body io.Reader) (Response, error) {
 	send := bodyCalls()[operationID]
 	if send == nil {
 		return nil, fmt.Errorf("contracttest: no body call known for operation %q", operationID)
@@ -249,32 +251,32 @@ func SendBody(ctx context.Context, c client.ClientWithResponsesInterface, operat
 }
 
 // bodyCall sends a raw body to an operation that takes one.
-type bodyCall func(ctx context.Context, c client.ClientWithResponsesInterface, contentType string, body io.Reader) (Response, error)
+type bodyCall func(ctx context.Context, c gbapi.ClientWithResponsesInterface, contentType string, body io.Reader) (Response, error)
 
 func bodyCalls() map[string]bodyCall {
 	return map[string]bodyCall{
-		"rewardCashback": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
+		"rewardCashback": func(ctx context.Context, c gbapi.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
 			return c.RewardCashbackWithBodyWithResponse(ctx, ct, b)
 		},
-		"rewardCashbackBatch": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
+		"rewardCashbackBatch": func(ctx context.Context, c gbapi.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
 			return c.RewardCashbackBatchWithBodyWithResponse(ctx, ct, b)
 		},
-		"calculatePaymentCashback": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
+		"calculatePaymentCashback": func(ctx context.Context, c gbapi.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
 			return c.CalculatePaymentCashbackWithBodyWithResponse(ctx, ct, b)
 		},
-		"adjustBalanceBatch": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
+		"adjustBalanceBatch": func(ctx context.Context, c gbapi.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
 			return c.AdjustBalanceBatchWithBodyWithResponse(ctx, ct, b)
 		},
-		"addManualTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
+		"addManualTransaction": func(ctx context.Context, c gbapi.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
 			return c.AddManualTransactionWithBodyWithResponse(ctx, ct, b)
 		},
-		"refundTransaction": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
+		"refundTransaction": func(ctx context.Context, c gbapi.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
 			return c.RefundTransactionWithBodyWithResponse(ctx, ct, b)
 		},
-		"redeemPoints": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
+		"redeemPoints": func(ctx context.Context, c gbapi.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
 			return c.RedeemPointsWithBodyWithResponse(ctx, ct, b)
 		},
-		"holdPoints": func(ctx context.Context, c client.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
+		"holdPoints": func(ctx context.Context, c gbapi.ClientWithResponsesInterface, ct string, b io.Reader) (Response, error) {
 			return c.HoldPointsWithBodyWithResponse(ctx, ct, b)
 		},
 	}
@@ -344,31 +346,31 @@ func (s *sequence) notFound(t *testing.T) {
 func (s *sequence) calculatePaymentCashback(t *testing.T) {
 	ctx := context.Background()
 	res, err := s.client.Raw().CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{
-		CustomerId: ptr(s.id("calc")),
-		TotalPaid:  ptr(100.0),
-		PaymentDetails: &[]client.PaymentService{
-			{ServiceId: ptr("s_1"), Amount: ptr(60.0), Discount: ptr(10.0), Category: &[]string{"Telecom"}},
-			{ServiceId: ptr("s_2"), Amount: ptr(50.0)},
+		CustomerID: s.id("calc"),
+		TotalPaid:  100.0,
+		PaymentDetails: []client.PaymentService{
+			{ServiceID: "s_1", Amount: 60.0, Discount: 10.0, Category: []string{"Telecom"}},
+			{ServiceID: "s_2", Amount: 50.0},
 		},
 	})
 	body := expectOK(t, res, err)
 	got := res.JSON200
-	if got == nil || got.TotalPoints == nil || got.PaymentDetails == nil {
+	if got == nil || got.TotalPoints == 0 || got.PaymentDetails == nil {
 		t.Fatalf("calculation lacks totalPoints or paymentDetails: %s", body)
 	}
-	if n := len(*got.PaymentDetails); n != 2 {
+	if n := len(got.PaymentDetails); n != 2 {
 		t.Errorf("paymentDetails has %d entries for 2 services: %s", n, body)
 	}
-	var sum float64
-	for _, d := range *got.PaymentDetails {
-		sum += deref(d.TotalPoints)
+	var sum int64
+	for _, d := range got.PaymentDetails {
+		sum += d.TotalPoints
 	}
-	if sum != *got.TotalPoints {
-		t.Errorf("totalPoints %v is not the sum of the services' %v: %s", *got.TotalPoints, sum, body)
+	if sum != got.TotalPoints {
+		t.Errorf("totalPoints %v is not the sum of the services' %v: %s", got.TotalPoints, sum, body)
 	}
 
 	// Its security is the apikey alone on v4.0; v4.1 needs both keys on every call.
-	apiKeyOnly, err := s.keyed(t, s.target.APIKey, "").CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{TotalPaid: new(10.0)})
+	apiKeyOnly, err := s.keyed(t, s.target.APIKey, "").CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{TotalPaid: 10.0})
 	if s.target.V41 {
 		expectError(t, "v4.1 without the secretkey", apiKeyOnly, err, http.StatusUnauthorized, 1001)
 	} else {
@@ -380,14 +382,14 @@ func (s *sequence) rewardCashback(t *testing.T) {
 	ctx := context.Background()
 	customer := s.id("cashback")
 	req := client.RewardCashbackRequest{
-		CustomerId: customer, TransactionId: s.id("cb-1"),
+		CustomerID: customer, TransactionID: s.id("cb-1"),
 		TransactionTime: gbtime.New(time.Now().UTC().Add(-time.Hour)), Amount: 150.75,
-		Configurations: &client.CashbackConfigurations{ReturnWindow: ptr(0)},
+		Configurations: &client.CashbackConfigurations{ReturnWindow: new(0)},
 	}
 	res, err := s.client.Raw().RewardCashbackWithResponse(ctx, req)
 	body := expectOK(t, res, err)
 	r := res.JSON200
-	if deref(r.CustomerId) != customer || r.GameballTransactionId == nil || deref(r.RewardEquivalentPoints) <= 0 {
+	if r.CustomerID != customer || r.GameballTransactionID == 0 || r.RewardEquivalentPoints <= 0 {
 		t.Fatalf("cashback answer does not describe an award to %s: %s", customer, body)
 	}
 
@@ -396,31 +398,31 @@ func (s *sequence) rewardCashback(t *testing.T) {
 
 	bal, err := s.client.Raw().GetCustomerBalanceWithResponse(ctx, customer, nil)
 	balBody := expectOK(t, bal, err)
-	if got := deref(bal.JSON200.AvailablePointsBalance); got != deref(r.RewardEquivalentPoints) {
-		t.Errorf("available balance %v after one award of %v points: %s", got, deref(r.RewardEquivalentPoints), balBody)
+	if got := bal.JSON200.AvailablePointsBalance; got != r.RewardEquivalentPoints {
+		t.Errorf("available balance %v after one award of %v points: %s", got, r.RewardEquivalentPoints, balBody)
 	}
 }
 
 func (s *sequence) addManualTransaction(t *testing.T) {
 	ctx := context.Background()
 	customer := s.id("manual")
-	sendCtx := func(ctx context.Context, tx string, edit func(*client.AddManualTransactionRequest)) (*client.AddManualTransactionResponse, error) {
+	sendCtx := func(ctx context.Context, tx string, edit func(*client.AddManualTransactionRequest)) (*gbapi.AddManualTransactionResponse, error) {
 		req := client.AddManualTransactionRequest{
-			CustomerId: customer, TransactionId: s.id(tx), TransactionTime: new(gbtime.New(time.Now().UTC().Add(-time.Minute))),
+			CustomerID: customer, TransactionID: s.id(tx), TransactionTime: gbtime.New(time.Now().UTC().Add(-time.Minute)),
 			Username: "contracttest", Reason: "contract test",
 		}
 		edit(&req)
 		return s.client.Raw().AddManualTransactionWithResponse(ctx, req)
 	}
-	send := func(tx string, edit func(*client.AddManualTransactionRequest)) (*client.AddManualTransactionResponse, error) {
+	send := func(tx string, edit func(*client.AddManualTransactionRequest)) (*gbapi.AddManualTransactionResponse, error) {
 		return sendCtx(ctx, tx, edit)
 	}
-	manual := func(tx string, points int) (*client.AddManualTransactionResponse, error) {
+	manual := func(tx string, points int) (*gbapi.AddManualTransactionResponse, error) {
 		return send(tx, func(r *client.AddManualTransactionRequest) { r.Points = &points })
 	}
 	res, err := manual("mt-add", 50)
 	body := expectOK(t, res, err)
-	if deref(res.JSON200.Points) != 50 || deref(res.JSON200.TransactionId) != s.id("mt-add") {
+	if res.JSON200.Points != 50 || res.JSON200.TransactionID != s.id("mt-add") {
 		t.Errorf("manual transaction answer does not echo 50 points and its transactionId: %s", body)
 	}
 	res, err = manual("mt-too-much", -51)
@@ -430,13 +432,13 @@ func (s *sequence) addManualTransaction(t *testing.T) {
 
 	// By amount, at the program's point value, and with transactionTime left out (now).
 	res, err = send("mt-amount", func(r *client.AddManualTransactionRequest) {
-		r.Amount, r.TransactionTime = new(1.0), nil
+		r.Amount, r.TransactionTime = new(1.0), gbtime.Time{}
 	})
 	body = expectOK(t, res, err)
-	if deref(res.JSON200.Points) <= 0 || deref(res.JSON200.Amount) <= 0 || deref(res.JSON200.Amount) > 1 {
+	if res.JSON200.Points <= 0 || res.JSON200.Amount <= 0 || res.JSON200.Amount > 1 {
 		t.Errorf("a manual addition of amount 1 answered %s; want whole points worth at most 1", body)
 	}
-	byAmount := deref(res.JSON200.Points)
+	byAmount := res.JSON200.Points
 
 	// The four refusals the published document names (its 400 examples), with its messages.
 	for _, refusal := range []struct {
@@ -457,9 +459,9 @@ func (s *sequence) addManualTransaction(t *testing.T) {
 		}
 	}
 
-	bal, err := s.client.Raw().GetCustomerBalanceWithResponse(ctx, customer, &client.GetCustomerBalanceParams{Expand: new("tier,referrals")})
+	bal, err := s.client.Raw().GetCustomerBalanceWithResponse(ctx, customer, &client.GetCustomerBalanceParams{Expand: "tier,referrals"})
 	balBody := expectOK(t, bal, err)
-	if got := deref(bal.JSON200.AvailablePointsBalance); got != 30+byAmount {
+	if got := bal.JSON200.AvailablePointsBalance; got != 30+byAmount {
 		t.Errorf("available balance is %v after +50, -20 and +%v: %s", got, byAmount, balBody)
 	}
 }
@@ -468,30 +470,30 @@ func (s *sequence) rewardCashbackBatch(t *testing.T) {
 	ctx := context.Background()
 	when := gbtime.New(time.Now().UTC().Add(-time.Hour))
 	items := []client.CashbackBatchItem{
-		{CustomerId: s.id("batch-a"), TransactionId: s.id("bcb-1"), TransactionTime: when, Amount: 20},
-		{CustomerId: s.id("batch-b"), TransactionId: s.id("bcb-2"), TransactionTime: when, Amount: 30},
-		{CustomerId: s.id("batch-a"), TransactionId: s.id("bcb-1"), TransactionTime: when, Amount: 40}, // a replay: fails alone
+		{CustomerID: s.id("batch-a"), TransactionID: s.id("bcb-1"), TransactionTime: when, Amount: 20},
+		{CustomerID: s.id("batch-b"), TransactionID: s.id("bcb-2"), TransactionTime: when, Amount: 30},
+		{CustomerID: s.id("batch-a"), TransactionID: s.id("bcb-1"), TransactionTime: when, Amount: 40}, // a replay: fails alone
 	}
-	res, err := s.client.Raw().RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &items})
+	res, err := s.client.Raw().RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: items})
 	body := expectOK(t, res, err)
-	if res.JSON200.JobId == nil {
+	if res.JSON200.JobID == 0 {
 		t.Fatalf("batch answer has no jobId: %s", body)
 	}
-	st := s.waitForBatch(t, *res.JSON200.JobId)
-	if deref(st.Status) != client.BatchStateCompleted || deref(st.ProcessedItems) != 3 || deref(st.FailedItems) != 1 {
-		t.Errorf("batch ended %s with %v processed, %v failed; want completed, 3, 1", deref(st.Status), deref(st.ProcessedItems), deref(st.FailedItems))
+	st := s.waitForBatch(t, res.JSON200.JobID)
+	if st.Status != client.BatchStateCompleted || st.ProcessedItems != 3 || st.FailedItems != 1 {
+		t.Errorf("batch ended %s with %v processed, %v failed; want completed, 3, 1", st.Status, st.ProcessedItems, st.FailedItems)
 	}
-	_, errs, err := st.Items()
+	_, errs, err := client.BatchItems(&st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(errs) != 1 || deref(errs[0].Index) != 2 || deref(errs[0].Code) != 9004 {
+	if len(errs) != 1 || errs[0].Index == nil || *errs[0].Index != 2 || errs[0].Code != 9004 {
 		t.Errorf("batch errors %+v; want item 2 refused with 9004", errs)
 	}
 
-	stop, err := s.client.Raw().StopBatchWithResponse(ctx, formatJobID(*res.JSON200.JobId))
+	stop, err := s.client.Raw().StopBatchWithResponse(ctx, formatJobID(res.JSON200.JobID))
 	stopBody := expectOK(t, stop, err)
-	if deref(stop.JSON200.Status) != string(client.BatchStateCompleted) {
+	if stop.JSON200.Status != string(client.BatchStateCompleted) {
 		t.Errorf("stopping a finished batch changed its status: %s", stopBody)
 	}
 }
@@ -500,35 +502,35 @@ func (s *sequence) adjustBalanceBatch(t *testing.T) {
 	ctx := context.Background()
 	customer := s.id("adjust")
 	items := []client.BalanceAdjustmentItem{
-		{CustomerId: customer, Amount: 40, Reason: ptr("goodwill")},
-		{CustomerId: customer, Amount: -15},
-		{CustomerId: customer, Amount: -1000}, // more than the balance: fails alone
+		{CustomerID: customer, Amount: 40, Reason: "goodwill"},
+		{CustomerID: customer, Amount: -15},
+		{CustomerID: customer, Amount: -1000}, // more than the balance: fails alone
 	}
-	res, err := s.client.Raw().AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &items})
+	res, err := s.client.Raw().AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: items})
 	body := expectOK(t, res, err)
-	if res.JSON200.JobId == nil {
+	if res.JSON200.JobID == 0 {
 		t.Fatalf("batch answer has no jobId: %s", body)
 	}
-	st := s.waitForBatch(t, *res.JSON200.JobId)
-	if deref(st.Status) != client.BatchStateCompleted || deref(st.FailedItems) != 1 {
-		t.Errorf("adjustment batch ended %s with %v failed; want completed with 1 failed", deref(st.Status), deref(st.FailedItems))
+	st := s.waitForBatch(t, res.JSON200.JobID)
+	if st.Status != client.BatchStateCompleted || st.FailedItems != 1 {
+		t.Errorf("adjustment batch ended %s with %v failed; want completed with 1 failed", st.Status, st.FailedItems)
 	}
 	bal, err := s.client.Raw().GetCustomerBalanceWithResponse(ctx, customer, nil)
 	balBody := expectOK(t, bal, err)
-	if got := deref(bal.JSON200.AvailablePointsBalance); got != 25 {
+	if got := bal.JSON200.AvailablePointsBalance; got != 25 {
 		t.Errorf("available balance is %v after +40 and -15: %s", got, balBody)
 	}
 }
 
 // waitForBatch polls a job's status until it ends, for at most a minute.
-func (s *sequence) waitForBatch(t *testing.T, jobID float64) client.BatchStatus {
+func (s *sequence) waitForBatch(t *testing.T, jobID int64) client.BatchStatus {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for delay := 5 * time.Millisecond; ; delay = min(2*delay, time.Second) {
 		res, err := s.client.Raw().GetBatchStatusWithResponse(context.Background(), formatJobID(jobID))
 		body := expectOK(t, res, err)
 		st := *res.JSON200
-		switch deref(st.Status) {
+		switch st.Status {
 		case client.BatchStateCompleted, client.BatchStateFailed:
 			return st
 		case client.BatchStatePending, client.BatchStateProcessing:
@@ -536,13 +538,13 @@ func (s *sequence) waitForBatch(t *testing.T, jobID float64) client.BatchStatus 
 			t.Fatalf("batch status has no known status: %s", body)
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("batch %v still %s after a minute", jobID, deref(st.Status))
+			t.Fatalf("batch %v still %s after a minute", jobID, st.Status)
 		}
 		time.Sleep(delay)
 	}
 }
 
-func formatJobID(id float64) string { return fmt.Sprintf("%.0f", id) }
+func formatJobID(id int64) string { return strconv.FormatInt(id, 10) }
 
 // expectOK fails the test unless res is a 200; it returns the body for messages.
 func expectOK(t *testing.T, res Response, err error) []byte {
@@ -567,14 +569,4 @@ func expectError(t *testing.T, what string, res Response, err error, status, cod
 	if jsonErr := json.Unmarshal(res.GetBody(), &e); jsonErr != nil || res.StatusCode() != status || e.Code != code {
 		t.Errorf("%s: got %d %s, want %d with code %d", what, res.StatusCode(), res.GetBody(), status, code)
 	}
-}
-
-func ptr[T any](v T) *T { return &v }
-
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }

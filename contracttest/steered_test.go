@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/contracttest"
 )
 
@@ -72,16 +73,16 @@ func TestSteeringRefusesUndocumentedStatus(t *testing.T) {
 // steeredClient is a generated client with the account's keys that sends
 // the given Prefer header, through a validating transport that counts for
 // the coverage gate.
-func steeredClient(t *testing.T, prefer string) client.ClientWithResponsesInterface {
+func steeredClient(t *testing.T, prefer string) gbapi.ClientWithResponsesInterface {
 	t.Helper()
 	tr, err := contracttest.NewTransport(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	covering(tr)
-	c, err := client.NewClientWithResponses(mock.url,
-		client.WithHTTPClient(&http.Client{Transport: tr, Timeout: 30 * time.Second}),
-		client.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+	c, err := gbapi.NewClientWithResponses(mock.url,
+		gbapi.WithHTTPClient(&http.Client{Transport: tr, Timeout: 30 * time.Second}),
+		gbapi.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
 			req.Header.Set("apikey", mock.apiKey)
 			req.Header.Set("secretkey", mock.secretKey)
 			req.Header.Set("Prefer", prefer)

@@ -21,12 +21,12 @@ func ExampleStart() {
 	defer srv.Close()
 
 	res, err := srv.Client.RewardCashback(context.Background(), client.RewardCashbackRequest{
-		CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 120,
+		CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(time.Now()), Amount: 120,
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*res.RewardEquivalentPoints, "points")
+	fmt.Println(res.RewardEquivalentPoints, "points")
 	// Output: 120 points
 }
 
@@ -43,7 +43,7 @@ func ExampleWithClock() {
 	ctx := context.Background()
 
 	if _, err := srv.Client.RewardCashback(ctx, client.RewardCashbackRequest{
-		CustomerId: "cust_1", TransactionId: "ORDER-1", TransactionTime: gbtime.New(srv.Now()), Amount: 50,
+		CustomerID: "cust_1", TransactionID: "ORDER-1", TransactionTime: gbtime.New(srv.Now()), Amount: 50,
 	}); err != nil {
 		log.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func ExampleWithClock() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("after %d days: %v pending, %v available\n", days, *bal.PendingPoints, *bal.AvailablePointsBalance)
+		fmt.Printf("after %d days: %v pending, %v available\n", days, bal.PendingPoints, bal.AvailablePointsBalance)
 	}
 	// Output:
 	// after 0 days: 50 pending, 0 available

@@ -16,7 +16,7 @@ import (
 func reward(t *testing.T, c *client.Client, id string, at time.Time) (*client.RewardCashbackResult, error) {
 	t.Helper()
 	return c.RewardCashback(context.Background(), client.RewardCashbackRequest{
-		CustomerId: "cust_1", TransactionId: id, TransactionTime: gbtime.New(at), Amount: 100,
+		CustomerID: "cust_1", TransactionID: id, TransactionTime: gbtime.New(at), Amount: 100,
 	})
 }
 
@@ -32,7 +32,7 @@ func TestNewServer(t *testing.T) {
 			t.Fatal(err)
 		}
 		bal, err := srv.Client.GetCustomerBalance(ctx, "cust_1")
-		if err != nil || *bal.AvailablePointsBalance != 100 {
+		if err != nil || bal.AvailablePointsBalance != 100 {
 			t.Fatalf("balance %v, error %v", bal, err)
 		}
 		f, err := srv.Control.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "getCustomerBalance", Status: new(404), Times: new(1)})
@@ -111,12 +111,12 @@ func TestOptions(t *testing.T) {
 		if _, err := reward(t, srv.Client, "ORDER-1", clock.Now()); err != nil {
 			t.Fatal(err)
 		}
-		pending := func() float64 {
+		pending := func() int64 {
 			bal, err := srv.Client.GetCustomerBalance(context.Background(), "cust_1")
 			if err != nil {
 				t.Fatal(err)
 			}
-			return *bal.PendingPoints
+			return bal.PendingPoints
 		}
 		if p := pending(); p != 100 {
 			t.Fatalf("pending %v, want 100", p)

@@ -249,7 +249,7 @@ type CustomerSeed struct {
 
 // SeedEntry is a fixture ledger entry.
 type SeedEntry struct {
-	Kind          EntryKind // cashback, manual or adjustment
+	Kind          EntryKind // cashback, manual, adjustment or redemption (of the order TransactionID, which a refund can then reverse)
 	TransactionID string    // required for cashback and manual; unused in the account
 	Points        int64     // positive earns, negative deducts; not 0
 	Time          time.Time // the transaction's time; zero: now

@@ -105,15 +105,22 @@ func seedInto(b *book, p *Program, s CustomerSeed, now time.Time) (*customer, *E
 			Time: now, RecordedAt: now, AvailableAt: now, Reason: "opening balance",
 		})
 	}
-	seen := map[string]bool{}
+	seen := map[string]EntryKind{} // transactionIds of this seed, by the first entry's kind
 	tally := ledgerTally{sum: s.Points, earned: s.Points}
 	for i, se := range s.Ledger {
 		e, err := seedEntry(p, se, now)
 		if err == nil && e.TransactionID != "" {
-			if b.transactionUsed(e.TransactionID) || seen[e.TransactionID] {
+			// One order may hold a redemption and a cashback (see order.go).
+			first, again := seen[e.TransactionID]
+			pair := again && (first == EntryCashback && e.Kind == EntryRedemption || first == EntryRedemption && e.Kind == EntryCashback)
+			if b.transactionUsed(e.TransactionID) || again && !pair {
 				err = fmt.Errorf("transactionId %q is already in use", e.TransactionID)
 			}
-			seen[e.TransactionID] = true
+			if !again {
+				seen[e.TransactionID] = e.Kind
+			} else {
+				seen[e.TransactionID] = "" // a third entry is never a pair
+			}
 		}
 		if err == nil {
 			err = tally.add(e)
@@ -144,9 +151,21 @@ func seedEntry(p *Program, s SeedEntry, now time.Time) (LedgerEntry, error) {
 		e.AvailableAt = e.Time
 	}
 	e.RecordedAt = e.Time
+	switch s.Kind {
+	case EntryCashback:
+		// A seeded cashback says its points, not what was paid; refunds are
+		// measured against the amount that earns them at the base rate.
+		if p.BaseRate > 0 {
+			e.Amount = float64(s.Points) / p.BaseRate
+		}
+	case EntryRedemption:
+		e.Amount = p.value(-s.Points) // the redeemed value
+	}
 	switch {
-	case s.Kind != EntryCashback && s.Kind != EntryManual && s.Kind != EntryAdjustment:
-		return e, fmt.Errorf("kind %q is not cashback, manual or adjustment", s.Kind)
+	case s.Kind != EntryCashback && s.Kind != EntryManual && s.Kind != EntryAdjustment && s.Kind != EntryRedemption:
+		return e, fmt.Errorf("kind %q is not cashback, manual, adjustment or redemption", s.Kind)
+	case s.Kind == EntryRedemption && s.Points > 0:
+		return e, fmt.Errorf("a redemption spends points; %d would add them", s.Points)
 	case s.Kind != EntryAdjustment && s.TransactionID == "":
 		return e, fmt.Errorf("a %s entry needs a transactionId", s.Kind)
 	case s.Points == 0 || s.Points > maxPoints || s.Points < -maxPoints:

@@ -186,3 +186,22 @@ func TestEngineSeedAnswersFromTheSeededState(t *testing.T) {
 		}
 	}
 }
+
+// A seeded order, paid partly with points, can be refunded as one the API
+// made: the cashback counts as paid at the base rate, the redemption at the
+// point value.
+func TestSeededOrderRefunds(t *testing.T) {
+	_, a, _ := newTestEngine(t, func(c *Config) { c.Program.PointValue = 1 })
+	if _, err := a.SeedCustomer(CustomerSeed{ID: "c1", Points: 40, Ledger: []SeedEntry{
+		{Kind: EntryRedemption, TransactionID: "O1", Points: -40, Time: t0},
+		{Kind: EntryCashback, TransactionID: "O1", Points: 60, Time: t0},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Refund(Refund{CustomerID: "c1", RefundTransactionID: "R1", ReverseTransactionID: "O1", Time: t0, Amount: new(80.0)})
+	if err != nil || res.Points != 60+20 {
+		t.Fatalf("refund of 80 of the seeded order: %+v, %v; want 60 taken back and 20 given back", res, err)
+	}
+	_, err = a.SeedCustomer(CustomerSeed{ID: "c2", Points: 10, Ledger: []SeedEntry{{Kind: EntryRedemption, TransactionID: "O2", Points: 5, Time: t0}}})
+	wantCode(t, err, errcode.InvalidValue)
+}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/gbkit/gameball-go/mockserver/api"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 
 	"github.com/gbkit/gameball-go/client"
 	"github.com/gbkit/gameball-go/internal/errcode"
@@ -12,7 +12,7 @@ import (
 )
 
 // RewardCashbackBatch starts a background job rewarding cashback per item.
-func (h *handlers) RewardCashbackBatch(ctx context.Context, req api.RewardCashbackBatchRequestObject) (api.RewardCashbackBatchResponseObject, error) {
+func (h *handlers) RewardCashbackBatch(ctx context.Context, req gameballserver.RewardCashbackBatchRequestObject) (gameballserver.RewardCashbackBatchResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -21,13 +21,13 @@ func (h *handlers) RewardCashbackBatch(ctx context.Context, req api.RewardCashba
 	if err != nil {
 		return nil, err
 	}
-	items := make([]loyalty.Cashback, 0, len(deref(body.Body)))
-	for _, it := range deref(body.Body) {
+	items := make([]loyalty.Cashback, 0, len(body.Body))
+	for _, it := range body.Body {
 		items = append(items, loyalty.Cashback{
-			CustomerID:    it.CustomerId,
-			Email:         deref(it.Email),
-			Mobile:        deref(it.Mobile),
-			TransactionID: it.TransactionId,
+			CustomerID:    it.CustomerID,
+			Email:         it.Email,
+			Mobile:        it.Mobile,
+			TransactionID: it.TransactionID,
 			Time:          it.TransactionTime.Time,
 			Amount:        it.Amount,
 		})
@@ -36,11 +36,11 @@ func (h *handlers) RewardCashbackBatch(ctx context.Context, req api.RewardCashba
 	if err != nil {
 		return nil, err
 	}
-	return api.RewardCashbackBatch200JSONResponse{JobId: ptr(float64(id))}, nil
+	return gameballserver.RewardCashbackBatch200JSONResponse{JobID: id}, nil
 }
 
 // AdjustBalanceBatch starts a background job adjusting balances per item.
-func (h *handlers) AdjustBalanceBatch(ctx context.Context, req api.AdjustBalanceBatchRequestObject) (api.AdjustBalanceBatchResponseObject, error) {
+func (h *handlers) AdjustBalanceBatch(ctx context.Context, req gameballserver.AdjustBalanceBatchRequestObject) (gameballserver.AdjustBalanceBatchResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -49,24 +49,24 @@ func (h *handlers) AdjustBalanceBatch(ctx context.Context, req api.AdjustBalance
 	if err != nil {
 		return nil, err
 	}
-	items := make([]loyalty.Adjustment, 0, len(deref(body.Body)))
-	for _, it := range deref(body.Body) {
-		items = append(items, loyalty.Adjustment{CustomerID: it.CustomerId, Points: it.Amount, Reason: deref(it.Reason)})
+	items := make([]loyalty.Adjustment, 0, len(body.Body))
+	for _, it := range body.Body {
+		items = append(items, loyalty.Adjustment{CustomerID: it.CustomerID, Points: it.Amount, Reason: it.Reason})
 	}
 	id, err := acct.SubmitAdjustmentBatch(items)
 	if err != nil {
 		return nil, err
 	}
-	return api.AdjustBalanceBatch200JSONResponse{JobId: ptr(float64(id))}, nil
+	return gameballserver.AdjustBalanceBatch200JSONResponse{JobID: id}, nil
 }
 
 // GetBatchStatus reports a batch job's progress and per-item outcomes.
-func (h *handlers) GetBatchStatus(ctx context.Context, req api.GetBatchStatusRequestObject) (api.GetBatchStatusResponseObject, error) {
+func (h *handlers) GetBatchStatus(ctx context.Context, req gameballserver.GetBatchStatusRequestObject) (gameballserver.GetBatchStatusResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
 	}
-	id, err := batchID(req.BatchId)
+	id, err := batchID(req.BatchID)
 	if err != nil {
 		return nil, err
 	}
@@ -74,16 +74,16 @@ func (h *handlers) GetBatchStatus(ctx context.Context, req api.GetBatchStatusReq
 	if err != nil {
 		return nil, err
 	}
-	return api.GetBatchStatus200JSONResponse(batchStatus(st)), nil
+	return gameballserver.GetBatchStatus200JSONResponse(batchStatus(st)), nil
 }
 
 // StopBatch stops a batch job; processed items stay applied.
-func (h *handlers) StopBatch(ctx context.Context, req api.StopBatchRequestObject) (api.StopBatchResponseObject, error) {
+func (h *handlers) StopBatch(ctx context.Context, req gameballserver.StopBatchRequestObject) (gameballserver.StopBatchResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
 	}
-	id, err := batchID(req.BatchId)
+	id, err := batchID(req.BatchID)
 	if err != nil {
 		return nil, err
 	}
@@ -91,10 +91,10 @@ func (h *handlers) StopBatch(ctx context.Context, req api.StopBatchRequestObject
 	if err != nil {
 		return nil, err
 	}
-	return api.StopBatch200JSONResponse{
-		BatchId: ptr(req.BatchId),
-		Status:  new(string(st.State)),
-		Message: ptr(st.Message),
+	return gameballserver.StopBatch200JSONResponse{
+		BatchID: req.BatchID,
+		Status:  string(st.State),
+		Message: st.Message,
 	}, nil
 }
 
@@ -113,33 +113,33 @@ func batchStatus(st loyalty.BatchStatus) client.BatchStatus {
 	results := make([]any, 0, len(st.Results))
 	for _, r := range st.Results {
 		results = append(results, client.BatchItemResult{
-			Index:                 ptr(r.Index),
-			CustomerId:            ptr(r.CustomerID),
-			TransactionId:         nonEmpty(r.TransactionID),
-			GameballTransactionId: ptr(float64(r.GameballTransactionID)),
-			Points:                ptr(float64(r.Points)),
+			Index:                 new(r.Index),
+			CustomerID:            r.CustomerID,
+			TransactionID:         r.TransactionID,
+			GameballTransactionID: r.GameballTransactionID,
+			Points:                r.Points,
 		})
 	}
 	errs := make([]any, 0, len(st.Errors))
 	for _, e := range st.Errors {
 		errs = append(errs, client.BatchItemError{
-			Index:         ptr(e.Index),
-			CustomerId:    ptr(e.CustomerID),
-			TransactionId: nonEmpty(e.TransactionID),
-			Code:          ptr(int(e.Err.Code)),
-			Type:          ptr(e.Err.Code.Type()),
-			Message:       ptr(e.Err.Message),
+			Index:         new(e.Index),
+			CustomerID:    e.CustomerID,
+			TransactionID: e.TransactionID,
+			Code:          client.ErrorCode(e.Err.Code),
+			Type:          e.Err.Code.Type(),
+			Message:       e.Err.Message,
 		})
 	}
 	return client.BatchStatus{
-		BatchId:        ptr(strconv.FormatInt(st.ID, 10)),
-		Status:         ptr(client.BatchState(st.State)),
-		Progress:       ptr(st.Progress()),
-		TotalItems:     new(float64(st.TotalItems)),
-		ProcessedItems: new(float64(st.ProcessedItems)),
-		FailedItems:    new(float64(st.FailedItems)),
-		Results:        &results,
-		Errors:         &errs,
+		BatchID:        strconv.FormatInt(st.ID, 10),
+		Status:         client.BatchState(st.State),
+		Progress:       st.Progress(),
+		TotalItems:     int64(st.TotalItems),
+		ProcessedItems: int64(st.ProcessedItems),
+		FailedItems:    int64(st.FailedItems),
+		Results:        results,
+		Errors:         errs,
 	}
 }
 

@@ -45,8 +45,8 @@ func perfCalls(tb testing.TB, m *perfMock) map[string]perfCall {
 	return map[string]perfCall{
 		"rewardCashback": func(ctx context.Context, m *perfMock, i int) (int, error) {
 			res, err := m.raw.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{
-				CustomerId:      "cust_" + strconv.Itoa(i%customers),
-				TransactionId:   m.nextID("TXN"),
+				CustomerID:      "cust_" + strconv.Itoa(i%customers),
+				TransactionID:   m.nextID("TXN"),
 				TransactionTime: perfRecent(),
 				Amount:          150.75,
 			})
@@ -54,20 +54,20 @@ func perfCalls(tb testing.TB, m *perfMock) map[string]perfCall {
 		},
 		"calculatePaymentCashback": func(ctx context.Context, m *perfMock, i int) (int, error) {
 			res, err := m.raw.CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{
-				CustomerId: ptrTo("cust_read"),
-				TotalPaid:  ptrTo(100.0),
-				PaymentDetails: &[]client.PaymentService{
-					{ServiceId: ptrTo("s_1"), Amount: ptrTo(60.0), Category: &[]string{"Electronics"}},
-					{ServiceId: ptrTo("s_2"), Amount: ptrTo(40.0), Tax: ptrTo(4.0), Tags: &[]string{"Topup"}},
+				CustomerID: "cust_read",
+				TotalPaid:  100.0,
+				PaymentDetails: []client.PaymentService{
+					{ServiceID: "s_1", Amount: 60.0, Category: []string{"Electronics"}},
+					{ServiceID: "s_2", Amount: 40.0, Tax: 4.0, Tags: []string{"Topup"}},
 				},
 			})
 			return perfStatus(res, err)
 		},
 		"addManualTransaction": func(ctx context.Context, m *perfMock, i int) (int, error) {
 			res, err := m.raw.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-				CustomerId:      "cust_" + strconv.Itoa(i%customers),
-				TransactionId:   m.nextID("MAN"),
-				TransactionTime: new(perfRecent()),
+				CustomerID:      "cust_" + strconv.Itoa(i%customers),
+				TransactionID:   m.nextID("MAN"),
+				TransactionTime: perfRecent(),
 				Username:        "bench",
 				Reason:          "benchmark",
 				Points:          new(10),
@@ -75,15 +75,15 @@ func perfCalls(tb testing.TB, m *perfMock) map[string]perfCall {
 			return perfStatus(res, err)
 		},
 		"rewardCashbackBatch": func(ctx context.Context, m *perfMock, i int) (int, error) {
-			res, err := m.raw.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: ptrTo(perfCashbackItems(m, 10))})
+			res, err := m.raw.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: perfCashbackItems(m, 10)})
 			return perfStatus(res, err)
 		},
 		"adjustBalanceBatch": func(ctx context.Context, m *perfMock, i int) (int, error) {
 			items := make([]client.BalanceAdjustmentItem, 10)
 			for j := range items {
-				items[j] = client.BalanceAdjustmentItem{CustomerId: "cust_" + strconv.Itoa((i+j)%customers), Amount: 5, Reason: ptrTo("bench")}
+				items[j] = client.BalanceAdjustmentItem{CustomerID: "cust_" + strconv.Itoa((i+j)%customers), Amount: 5, Reason: "bench"}
 			}
-			res, err := m.raw.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &items})
+			res, err := m.raw.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: items})
 			return perfStatus(res, err)
 		},
 		"getBatchStatus": func(ctx context.Context, m *perfMock, i int) (int, error) {
@@ -116,8 +116,8 @@ func perfCashbackItems(m *perfMock, n int) []client.CashbackBatchItem {
 	at := perfRecent()
 	for j := range items {
 		items[j] = client.CashbackBatchItem{
-			CustomerId:      "cust_batch_" + strconv.Itoa(j%97),
-			TransactionId:   m.nextID("BTX"),
+			CustomerID:      "cust_batch_" + strconv.Itoa(j%97),
+			TransactionID:   m.nextID("BTX"),
 			TransactionTime: at,
 			Amount:          float64(10 + j%50),
 		}
@@ -130,7 +130,7 @@ func perfSeedCashback(tb testing.TB, m *perfMock, customer string, n int) {
 	tb.Helper()
 	for range n {
 		res, err := m.raw.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{
-			CustomerId: customer, TransactionId: m.nextID("SEED"), TransactionTime: perfRecent(), Amount: 20,
+			CustomerID: customer, TransactionID: m.nextID("SEED"), TransactionTime: perfRecent(), Amount: 20,
 		})
 		if code, err := perfStatus(res, err); err != nil || code != http.StatusOK {
 			tb.Fatalf("seed cashback: %d %v", code, err)
@@ -141,11 +141,11 @@ func perfSeedCashback(tb testing.TB, m *perfMock, customer string, n int) {
 // perfFinishedBatch submits an n-item cashback batch and waits for it to finish.
 func perfFinishedBatch(tb testing.TB, m *perfMock, n int) string {
 	tb.Helper()
-	res, err := m.raw.RewardCashbackBatchWithResponse(context.Background(), client.RewardCashbackBatchRequest{Body: ptrTo(perfCashbackItems(m, n))})
+	res, err := m.raw.RewardCashbackBatchWithResponse(context.Background(), client.RewardCashbackBatchRequest{Body: perfCashbackItems(m, n)})
 	if code, err := perfStatus(res, err); err != nil || code != http.StatusOK {
 		tb.Fatalf("submit batch: %d %v", code, err)
 	}
-	id := int64(*res.JSON200.JobId)
+	id := res.JSON200.JobID
 	perfWaitBatch(tb, m.account(), id)
 	return strconv.FormatInt(id, 10)
 }
@@ -284,16 +284,16 @@ func BenchmarkBatch1000(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := m.raw.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: ptrTo(perfCashbackItems(m, 1000))})
+		res, err := m.raw.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: perfCashbackItems(m, 1000)})
 		if code, err := perfStatus(res, err); err != nil || code != http.StatusOK {
 			b.Fatalf("submit: %d %v", code, err)
 		}
-		id := int64(*res.JSON200.JobId)
+		id := res.JSON200.JobID
 		if st := perfWaitBatch(b, m.account(), id); st.State != loyalty.BatchCompleted || st.FailedItems != 0 {
 			b.Fatalf("batch %d: %s, %d failed", id, st.State, st.FailedItems)
 		}
 		got, err := m.raw.GetBatchStatusWithResponse(ctx, strconv.FormatInt(id, 10))
-		if code, err := perfStatus(got, err); err != nil || code != http.StatusOK || len(*got.JSON200.Results) != 1000 {
+		if code, err := perfStatus(got, err); err != nil || code != http.StatusOK || len(got.JSON200.Results) != 1000 {
 			b.Fatalf("status: %d %v", code, err)
 		}
 	}

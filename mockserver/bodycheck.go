@@ -14,7 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gbkit/gameball-go/internal/errcode"
-	"github.com/gbkit/gameball-go/mockserver/api"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 )
 
 // checkBody runs after the validator, on both APIs, for what it lets pass:
@@ -163,7 +163,7 @@ func unreadableIDError(id string) *apiError {
 
 // refuseUnreadableIDs refuses, before any change, a write naming a
 // customerId that readableID refuses: it could be stored, never read.
-func refuseUnreadableIDs(next api.StrictHandlerFunc, _ string) api.StrictHandlerFunc {
+func refuseUnreadableIDs(next gameballserver.StrictHandlerFunc, _ string) gameballserver.StrictHandlerFunc {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 		for _, id := range customerIDs(request) {
 			if !readableID(id) {

@@ -49,7 +49,7 @@ func TestBalancesCannotOverflow(t *testing.T) {
 	ctx := context.Background()
 	items := make([]client.BalanceAdjustmentItem, 10*client.MaxBatchItems)
 	for i := range items {
-		items[i] = client.BalanceAdjustmentItem{CustomerId: "whale", Amount: 1e15}
+		items[i] = client.BalanceAdjustmentItem{CustomerID: "whale", Amount: 1e15}
 	}
 	jobs, err := c.SubmitBalanceAdjustments(ctx, items)
 	if err != nil || len(jobs) != 10 {
@@ -79,16 +79,16 @@ func TestBalancesCannotOverflow(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", when, err)
 		}
-		if *bal.TotalPointsBalance != most || *bal.AvailablePointsBalance != most || *bal.PendingPoints != 0 || *bal.TotalEarnedPoints != most {
+		if bal.TotalPointsBalance != most || bal.AvailablePointsBalance != most || bal.PendingPoints != 0 || bal.TotalEarnedPoints != most {
 			t.Errorf("%s: total %v, available %v, pending %v, earned %v; want %v available", when,
-				*bal.TotalPointsBalance, *bal.AvailablePointsBalance, *bal.PendingPoints, *bal.TotalEarnedPoints, most)
+				bal.TotalPointsBalance, bal.AvailablePointsBalance, bal.PendingPoints, bal.TotalEarnedPoints, most)
 		}
 	}
 	check("after the batches")
 
 	_, err = c.AddManualTransaction(ctx, client.AddManualTransactionRequest{
-		CustomerId: "whale", TransactionId: "ONE-MORE", Points: new(1), Reason: "r", Username: "u",
-		TransactionTime: new(gbtime.New(time.Now().Add(-time.Minute))),
+		CustomerID: "whale", TransactionID: "ONE-MORE", Points: new(1), Reason: "r", Username: "u",
+		TransactionTime: gbtime.New(time.Now().Add(-time.Minute)),
 	})
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 422 || apiErr.Code != 3011 || apiErr.RequestID == "" {

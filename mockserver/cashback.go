@@ -5,12 +5,12 @@ import (
 
 	"github.com/gbkit/gameball-go/client"
 	"github.com/gbkit/gameball-go/gbtime"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"github.com/gbkit/gameball-go/loyalty"
-	"github.com/gbkit/gameball-go/mockserver/api"
 )
 
 // RewardCashback awards points for a transaction amount.
-func (h *handlers) RewardCashback(ctx context.Context, req api.RewardCashbackRequestObject) (api.RewardCashbackResponseObject, error) {
+func (h *handlers) RewardCashback(ctx context.Context, req gameballserver.RewardCashbackRequestObject) (gameballserver.RewardCashbackResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -20,10 +20,10 @@ func (h *handlers) RewardCashback(ctx context.Context, req api.RewardCashbackReq
 		return nil, err
 	}
 	c := loyalty.Cashback{
-		CustomerID:    body.CustomerId,
-		Email:         deref(body.Email),
-		Mobile:        deref(body.Mobile),
-		TransactionID: body.TransactionId,
+		CustomerID:    body.CustomerID,
+		Email:         body.Email,
+		Mobile:        body.Mobile,
+		TransactionID: body.TransactionID,
 		Time:          body.TransactionTime.Time,
 		Amount:        body.Amount,
 		Merchant:      merchantFrom(body.Merchant),
@@ -35,16 +35,16 @@ func (h *handlers) RewardCashback(ctx context.Context, req api.RewardCashbackReq
 	if err != nil {
 		return nil, err
 	}
-	return api.RewardCashback200JSONResponse{
-		CustomerId:             &res.CustomerID,
-		GameballTransactionId:  ptr(float64(res.GameballTransactionID)),
-		RewardAmount:           &res.RewardAmount,
-		RewardEquivalentPoints: ptr(float64(res.Points)),
+	return gameballserver.RewardCashback200JSONResponse{
+		CustomerID:             res.CustomerID,
+		GameballTransactionID:  res.GameballTransactionID,
+		RewardAmount:           res.RewardAmount,
+		RewardEquivalentPoints: res.Points,
 	}, nil
 }
 
 // CalculatePaymentCashback estimates the points a payment would earn.
-func (h *handlers) CalculatePaymentCashback(ctx context.Context, req api.CalculatePaymentCashbackRequestObject) (api.CalculatePaymentCashbackResponseObject, error) {
+func (h *handlers) CalculatePaymentCashback(ctx context.Context, req gameballserver.CalculatePaymentCashbackRequestObject) (gameballserver.CalculatePaymentCashbackResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -54,22 +54,22 @@ func (h *handlers) CalculatePaymentCashback(ctx context.Context, req api.Calcula
 		return nil, err
 	}
 	p := loyalty.Payment{
-		CustomerID: deref(body.CustomerId),
-		Email:      deref(body.Email),
-		Mobile:     deref(body.Mobile),
-		TotalPaid:  deref(body.TotalPaid),
+		CustomerID: body.CustomerID,
+		Email:      body.Email,
+		Mobile:     body.Mobile,
+		TotalPaid:  body.TotalPaid,
 		Merchant:   paymentMerchantFrom(body.Merchant),
 	}
-	for _, s := range deref(body.PaymentDetails) {
+	for _, s := range body.PaymentDetails {
 		p.Services = append(p.Services, loyalty.Service{
-			ID:       deref(s.ServiceId),
-			Name:     deref(s.ServiceName),
-			Provider: deref(s.ServiceProvider),
-			Amount:   deref(s.Amount),
-			Tax:      deref(s.Tax),
-			Discount: deref(s.Discount),
-			Tags:     deref(s.Tags),
-			Category: deref(s.Category),
+			ID:       s.ServiceID,
+			Name:     s.ServiceName,
+			Provider: s.ServiceProvider,
+			Amount:   s.Amount,
+			Tax:      s.Tax,
+			Discount: s.Discount,
+			Tags:     s.Tags,
+			Category: s.Category,
 		})
 	}
 	res, err := acct.CalculatePaymentCashback(p)
@@ -79,27 +79,27 @@ func (h *handlers) CalculatePaymentCashback(ctx context.Context, req api.Calcula
 	details := make([]client.ServiceCashback, 0, len(res.Services))
 	for _, s := range res.Services {
 		d := client.ServiceCashback{
-			Quantity:                   ptr(s.Quantity),
-			TotalDecimalPoints:         ptr(s.DecimalPoints),
-			TotalPoints:                ptr(float64(s.Points)),
-			TotalScore:                 ptr(float64(s.Score)),
-			RewardWalletFactor:         ptr(s.RewardWalletFactor),
-			CampaignImpactWalletFactor: ptr(s.CampaignFactor),
-			CampaignImpactPoints:       ptr(float64(s.CampaignImpactPoints)),
+			Quantity:                   s.Quantity,
+			TotalDecimalPoints:         s.DecimalPoints,
+			TotalPoints:                s.Points,
+			TotalScore:                 float64(s.Score),
+			RewardWalletFactor:         s.RewardWalletFactor,
+			CampaignImpactWalletFactor: s.CampaignFactor,
+			CampaignImpactPoints:       s.CampaignImpactPoints,
 		}
 		if s.ServiceID != "" {
-			d.ServiceId = ptr(s.ServiceID)
+			d.ServiceID = s.ServiceID
 		}
 		if c := s.Campaign; c != nil {
-			d.CampaignId = ptr(int(c.ID))
-			d.CampaignName = ptr(c.Name)
-			d.CampaignEndDate = ptr(gbtime.New(c.End))
+			d.CampaignID = int(c.ID)
+			d.CampaignName = c.Name
+			d.CampaignEndDate = gbtime.New(c.End)
 		}
 		details = append(details, d)
 	}
-	return api.CalculatePaymentCashback200JSONResponse{
-		TotalPoints:    ptr(float64(res.TotalPoints)),
-		TotalScore:     ptr(float64(res.TotalScore)),
-		PaymentDetails: &details,
+	return gameballserver.CalculatePaymentCashback200JSONResponse{
+		TotalPoints:    res.TotalPoints,
+		TotalScore:     float64(res.TotalScore),
+		PaymentDetails: details,
 	}, nil
 }

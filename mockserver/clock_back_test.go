@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/gbtime"
 	"github.com/gbkit/gameball-go/mockserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
@@ -27,9 +28,9 @@ func TestBalanceAfterTheClockMovesBack(t *testing.T) {
 	start := clock.JSON200.Now
 	award := cashbackBody("back", "CB-1", 100)
 	award.TransactionTime = gbtime.New(start.Add(-time.Minute))
-	award.Configurations = &client.CashbackConfigurations{ReturnWindow: ptr(7)}
+	award.Configurations = &client.CashbackConfigurations{ReturnWindow: new(7)}
 	if res, err := m.gb.RewardCashbackWithResponse(ctx, award); err != nil || res.StatusCode() != 200 {
-		t.Fatalf("cashback: %v %s", err, bodyOf(res, func(r *client.RewardCashbackResponse) []byte { return r.Body }))
+		t.Fatalf("cashback: %v %s", err, bodyOf(res, func(r *gbapi.RewardCashbackResponse) []byte { return r.Body }))
 	}
 	setClock := func(at time.Time) {
 		t.Helper()
@@ -40,8 +41,8 @@ func TestBalanceAfterTheClockMovesBack(t *testing.T) {
 	spend := func(id string, points int, at time.Time) int {
 		t.Helper()
 		res, err := m.gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-			CustomerId: "back", TransactionId: id, Points: new(-points), Reason: "spent", Username: "qa",
-			TransactionTime: new(gbtime.New(at.Add(-time.Minute))),
+			CustomerID: "back", TransactionID: id, Points: new(-points), Reason: "spent", Username: "qa",
+			TransactionTime: gbtime.New(at.Add(-time.Minute)),
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -57,7 +58,7 @@ func TestBalanceAfterTheClockMovesBack(t *testing.T) {
 	cases := []struct {
 		name               string
 		at                 time.Time
-		available, pending float64
+		available, pending int64
 	}{
 		{"back between maturity and the deduction", start.Add(8 * 24 * time.Hour), 80, 0},
 		{"back before maturity", start.Add(time.Hour), 0, 80},
@@ -70,9 +71,9 @@ func TestBalanceAfterTheClockMovesBack(t *testing.T) {
 			t.Fatalf("%s: balance: %v", tc.name, err)
 		}
 		b := res.JSON200
-		if *b.AvailablePointsBalance != tc.available || *b.PendingPoints != tc.pending || *b.TotalPointsBalance != tc.available+tc.pending {
+		if b.AvailablePointsBalance != tc.available || b.PendingPoints != tc.pending || b.TotalPointsBalance != tc.available+tc.pending {
 			t.Errorf("%s: available %v, pending %v, total %v; want %v, %v, %v", tc.name,
-				*b.AvailablePointsBalance, *b.PendingPoints, *b.TotalPointsBalance, tc.available, tc.pending, tc.available+tc.pending)
+				b.AvailablePointsBalance, b.PendingPoints, b.TotalPointsBalance, tc.available, tc.pending, tc.available+tc.pending)
 		}
 	}
 
@@ -91,7 +92,7 @@ func TestBalanceAfterTheClockMovesBack(t *testing.T) {
 		if err != nil || res.JSON200 == nil {
 			t.Fatal(err)
 		}
-		if b := res.JSON200; *b.AvailablePointsBalance != 0 || *b.PendingPoints != 0 || *b.TotalPointsBalance != 0 {
+		if b := res.JSON200; b.AvailablePointsBalance != 0 || b.PendingPoints != 0 || b.TotalPointsBalance != 0 {
 			t.Errorf("at %s after spending everything: %s", when, res.Body)
 		}
 	}

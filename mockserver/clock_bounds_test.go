@@ -66,7 +66,7 @@ func TestClockRefusesWhatItCannotHold(t *testing.T) {
 		{"advance before the range", advance("-1d"), true, 0},
 		{"a state whose clock offset is beyond the range", func() (int, []byte, error) {
 			res, err := m.ctl.PutStateWithResponse(ctx, control.MockState{Format: control.MockStateFormatV1, Version: loyalty.StateVersion,
-				Accounts: []control.StateAccount{}, ClockOffset: ptr("2562047h")})
+				Accounts: []control.StateAccount{}, ClockOffset: new("2562047h")})
 			if err != nil {
 				return 0, nil, err
 			}

@@ -3,36 +3,37 @@ package mockserver
 import (
 	"context"
 
-	"github.com/gbkit/gameball-go/mockserver/api"
 	"time"
+
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 )
 
 // GetCustomerBalance reports a customer's points and their money values.
-func (h *handlers) GetCustomerBalance(ctx context.Context, req api.GetCustomerBalanceRequestObject) (api.GetCustomerBalanceResponseObject, error) {
+func (h *handlers) GetCustomerBalance(ctx context.Context, req gameballserver.GetCustomerBalanceRequestObject) (gameballserver.GetCustomerBalanceResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
 	}
-	b, err := acct.Balance(req.CustomerId)
+	b, err := acct.Balance(req.CustomerID)
 	if err != nil {
 		return nil, err
 	}
-	out := api.GetCustomerBalance200JSONResponse{
-		TotalPointsBalance:       new(float64(b.TotalPoints)),
-		TotalPointsValue:         ptr(b.TotalValue),
-		AvailablePointsBalance:   new(float64(b.AvailablePoints)),
-		AvailablePointsValue:     ptr(b.AvailableValue),
-		PendingPoints:            new(float64(b.PendingPoints)),
-		PendingPointsValue:       ptr(b.PendingValue),
-		Currency:                 ptr(b.Currency),
-		PointsName:               ptr(b.PointsName),
-		NextExpiringPointsAmount: new(float64(b.NextExpiringPoints)),
-		NextExpiringPointsValue:  ptr(b.NextExpiringValue),
-		TotalEarnedPoints:        new(float64(b.TotalEarnedPoints)),
+	out := gameballserver.GetCustomerBalance200JSONResponse{
+		TotalPointsBalance:       b.TotalPoints,
+		TotalPointsValue:         b.TotalValue,
+		AvailablePointsBalance:   b.AvailablePoints,
+		AvailablePointsValue:     b.AvailableValue,
+		PendingPoints:            b.PendingPoints,
+		PendingPointsValue:       b.PendingValue,
+		Currency:                 b.Currency,
+		PointsName:               b.PointsName,
+		NextExpiringPointsAmount: b.NextExpiringPoints,
+		NextExpiringPointsValue:  b.NextExpiringValue,
+		TotalEarnedPoints:        b.TotalEarnedPoints,
 	}
 	if b.NextExpiringDate != nil {
 		// A plain string in the published document (no format); RFC 3339 as before.
-		out.NextExpiringPointsDate = new(b.NextExpiringDate.UTC().Format(time.RFC3339))
+		out.NextExpiringPointsDate = b.NextExpiringDate.UTC().Format(time.RFC3339)
 	}
 	return out, nil
 }

@@ -127,7 +127,7 @@ func TestCrossSiteWritesRefused(t *testing.T) {
 				t.Fatalf("answered %d %s, want %d", a.status, a.body, tt.want)
 			}
 			if tt.want == 403 {
-				if a.err.Code != 1002 || a.err.RequestId == nil {
+				if a.err.Code != 1002 || a.err.RequestID == "" {
 					t.Errorf("refusal is not Gameball's error object: %s", a.body)
 				}
 				if after := balanceOf(t, m.url, "x1"); after != before {

@@ -49,7 +49,7 @@ func writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
 		Code:             int(e.code),
 		Type:             e.code.Type(),
 		Message:          e.message,
-		DocumentationUrl: ptr(documentationURL),
+		DocumentationURL: documentationURL,
 	}
 	if e.typ != "" {
 		body.Type = e.typ
@@ -58,7 +58,7 @@ func writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
 		if x.closed {
 			return // a fault rule closed the connection
 		}
-		body.RequestId = ptr(x.requestID)
+		body.RequestID = x.requestID
 		body.Message = x.redact.text(body.Message)
 		x.err = e
 	}
@@ -70,8 +70,8 @@ func writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
 	_ = json.NewEncoder(w).Encode(body)
 }
 
-func ptr[T any](v T) *T { return &v }
-
+// deref reads an optional field of the control API's models, which keep
+// pointers (spec/controldoc is generated without prefer-skip-optional-pointer).
 func deref[T any](p *T) T {
 	if p == nil {
 		var zero T

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/internal/errcode"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"github.com/gbkit/gameball-go/internal/optable"
-	"github.com/gbkit/gameball-go/mockserver/api"
 	"github.com/gbkit/gameball-go/mockserver/control"
 )
 
@@ -181,12 +181,12 @@ func (f *faultRules) clear() int {
 func (r *faultRule) view() control.FaultRule {
 	in := r.spec
 	out := control.FaultRule{
-		Id: r.id, Operation: in.Operation, Account: in.Account, CustomerId: in.CustomerId,
+		ID: r.id, Operation: in.Operation, Account: in.Account, CustomerID: in.CustomerID,
 		Status: in.Status, Error: in.Error, Latency: in.Latency, CloseConnection: in.CloseConnection,
 		Times: in.Times, Probability: in.Probability, Hits: r.hits, CreatedAt: r.created,
 	}
 	if r.remaining >= 0 {
-		out.Remaining = ptr(r.remaining)
+		out.Remaining = new(r.remaining)
 	}
 	return out
 }
@@ -214,11 +214,11 @@ func (f *faultRules) match(operation, account string, customers func() []string)
 			(in.Account != nil && *in.Account != account) {
 			continue
 		}
-		if in.CustomerId != nil {
+		if in.CustomerID != nil {
 			if !idsKnown {
 				ids, idsKnown = customers(), true
 			}
-			if !slices.Contains(ids, *in.CustomerId) {
+			if !slices.Contains(ids, *in.CustomerID) {
 				continue
 			}
 		}
@@ -255,7 +255,7 @@ func (f *faultRules) match(operation, account string, customers func() []string)
 
 // middleware is the strict middleware that applies the rules to a valid,
 // authenticated request.
-func (f *faultRules) middleware(next api.StrictHandlerFunc, goName string) api.StrictHandlerFunc {
+func (f *faultRules) middleware(next gameballserver.StrictHandlerFunc, goName string) gameballserver.StrictHandlerFunc {
 	operationID := operationNamed(goName).ID
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 		x := exchangeFrom(ctx)

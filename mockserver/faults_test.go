@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/mockserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
 )
@@ -33,7 +34,7 @@ func TestFaultRules(t *testing.T) {
 	}, func(n int64) int64 { return n - 1 })
 
 	var txn int
-	reward := func(gb *client.ClientWithResponses, customer string, prefer ...string) (*client.RewardCashbackResponse, error) {
+	reward := func(gb *gbapi.ClientWithResponses, customer string, prefer ...string) (*gbapi.RewardCashbackResponse, error) {
 		txn++
 		body := cashbackBody(customer, "FT-"+string(rune('A'+txn%26))+time.Now().Format("150405.000000000"), 10)
 		return gb.RewardCashbackWithResponse(ctx, body, func(_ context.Context, r *http.Request) error {
@@ -49,7 +50,7 @@ func TestFaultRules(t *testing.T) {
 		typ    string // the error object's type, when checked
 		faults string // X-Mock-Fault
 	}
-	rewardOutcome := func(gb *client.ClientWithResponses, customer string, prefer ...string) outcome {
+	rewardOutcome := func(gb *gbapi.ClientWithResponses, customer string, prefer ...string) outcome {
 		res, err := reward(gb, customer, prefer...)
 		if err != nil {
 			t.Fatal(err)
@@ -73,29 +74,29 @@ func TestFaultRules(t *testing.T) {
 	}{
 		{
 			name:  "a status answers Gameball's error object instead of the operation",
-			rules: []control.FaultRuleInput{{Operation: "rewardCashback", Status: ptr(503)}},
+			rules: []control.FaultRuleInput{{Operation: "rewardCashback", Status: new(503)}},
 			calls: func(t *testing.T) []outcome { return []outcome{rewardOutcome(m.gb, "st_1")} },
 			want:  []outcome{{503, 5003, "ServerError", "f1"}},
 			hits:  []int{1},
 		},
 		{
 			name: "an error object of one's own",
-			rules: []control.FaultRuleInput{{Operation: "rewardCashback", Status: ptr(422),
-				Error: &control.FaultError{Code: ptr(9004), Message: ptr("transactionId already exists")}}},
+			rules: []control.FaultRuleInput{{Operation: "rewardCashback", Status: new(422),
+				Error: &control.FaultError{Code: new(9004), Message: new("transactionId already exists")}}},
 			calls: func(t *testing.T) []outcome { return []outcome{rewardOutcome(m.gb, "st_2")} },
 			want:  []outcome{{422, 9004, "TransactionError", "f1"}},
 			hits:  []int{1},
 		},
 		{
 			name:  "a type of one's own",
-			rules: []control.FaultRuleInput{{Operation: "rewardCashback", Status: ptr(500), Error: &control.FaultError{Type: ptr("Boom")}}},
+			rules: []control.FaultRuleInput{{Operation: "rewardCashback", Status: new(500), Error: &control.FaultError{Type: new("Boom")}}},
 			calls: func(t *testing.T) []outcome { return []outcome{rewardOutcome(m.gb, "st_3")} },
 			want:  []outcome{{500, 5000, "Boom", "f1"}},
 			hits:  []int{1},
 		},
 		{
 			name:  "by customer",
-			rules: []control.FaultRuleInput{{Operation: "rewardCashback", CustomerId: ptr("vip"), Status: ptr(500)}},
+			rules: []control.FaultRuleInput{{Operation: "rewardCashback", CustomerID: new("vip"), Status: new(500)}},
 			calls: func(t *testing.T) []outcome {
 				return []outcome{rewardOutcome(m.gb, "someone"), rewardOutcome(m.gb, "vip")}
 			},
@@ -104,7 +105,7 @@ func TestFaultRules(t *testing.T) {
 		},
 		{
 			name:  "by account",
-			rules: []control.FaultRuleInput{{Operation: "*", Account: ptr("second"), Status: ptr(429)}},
+			rules: []control.FaultRuleInput{{Operation: "*", Account: new("second"), Status: new(429)}},
 			calls: func(t *testing.T) []outcome {
 				return []outcome{rewardOutcome(m.gb, "acc_1"), rewardOutcome(m.gb2, "acc_1")}
 			},
@@ -113,7 +114,7 @@ func TestFaultRules(t *testing.T) {
 		},
 		{
 			name:  "for the next N matches",
-			rules: []control.FaultRuleInput{{Operation: "rewardCashback", Status: ptr(503), Times: ptr(2)}},
+			rules: []control.FaultRuleInput{{Operation: "rewardCashback", Status: new(503), Times: new(2)}},
 			calls: func(t *testing.T) []outcome {
 				return []outcome{rewardOutcome(m.gb, "n_1"), rewardOutcome(m.gb, "n_1"), rewardOutcome(m.gb, "n_1")}
 			},
@@ -122,7 +123,7 @@ func TestFaultRules(t *testing.T) {
 		},
 		{
 			name:  "with a probability",
-			rules: []control.FaultRuleInput{{Operation: "rewardCashback", Status: ptr(500), Probability: ptr(0.5)}},
+			rules: []control.FaultRuleInput{{Operation: "rewardCashback", Status: new(500), Probability: new(0.5)}},
 			rolls: []float64{0.9, 0.1, 0.5},
 			calls: func(t *testing.T) []outcome {
 				return []outcome{rewardOutcome(m.gb, "p_1"), rewardOutcome(m.gb, "p_1"), rewardOutcome(m.gb, "p_1")}
@@ -133,8 +134,8 @@ func TestFaultRules(t *testing.T) {
 		{
 			name: "the first rule that answers decides; the next is not used up",
 			rules: []control.FaultRuleInput{
-				{Operation: "rewardCashback", Status: ptr(503), Times: ptr(1)},
-				{Operation: "*", Status: ptr(500), Times: ptr(1)},
+				{Operation: "rewardCashback", Status: new(503), Times: new(1)},
+				{Operation: "*", Status: new(500), Times: new(1)},
 			},
 			calls: func(t *testing.T) []outcome {
 				return []outcome{rewardOutcome(m.gb, "o_1"), rewardOutcome(m.gb, "o_1"), rewardOutcome(m.gb, "o_1")}
@@ -145,8 +146,8 @@ func TestFaultRules(t *testing.T) {
 		{
 			name: "latency adds to an answer",
 			rules: []control.FaultRuleInput{
-				{Operation: "*", Latency: &control.Latency{Fixed: ptr("1ms")}},
-				{Operation: "rewardCashback", Status: ptr(500)},
+				{Operation: "*", Latency: &control.Latency{Fixed: new("1ms")}},
+				{Operation: "rewardCashback", Status: new(500)},
 			},
 			calls: func(t *testing.T) []outcome { return []outcome{rewardOutcome(m.gb, "l_1")} },
 			want:  []outcome{{500, 5000, "ServerError", "f1,f2"}},
@@ -154,14 +155,14 @@ func TestFaultRules(t *testing.T) {
 		},
 		{
 			name:  "the request's Prefer header comes first",
-			rules: []control.FaultRuleInput{{Operation: "rewardCashback", Status: ptr(503)}},
+			rules: []control.FaultRuleInput{{Operation: "rewardCashback", Status: new(503)}},
 			calls: func(t *testing.T) []outcome { return []outcome{rewardOutcome(m.gb, "pr_1", "code=422")} },
 			want:  []outcome{{422, 3003, "PayloadError", ""}},
 			hits:  []int{0},
 		},
 		{
 			name:  "an invalid request is refused before any rule",
-			rules: []control.FaultRuleInput{{Operation: "rewardCashback", Status: ptr(503)}},
+			rules: []control.FaultRuleInput{{Operation: "rewardCashback", Status: new(503)}},
 			calls: func(t *testing.T) []outcome {
 				res, err := m.gb.RewardCashbackWithBodyWithResponse(ctx, "application/json", strings.NewReader(`{"customerId":"x"}`))
 				if err != nil {
@@ -174,10 +175,10 @@ func TestFaultRules(t *testing.T) {
 		},
 		{
 			name:  "every operation, a batch item's customer",
-			rules: []control.FaultRuleInput{{Operation: "*", CustomerId: ptr("in_batch"), Status: ptr(503)}},
+			rules: []control.FaultRuleInput{{Operation: "*", CustomerID: new("in_batch"), Status: new(503)}},
 			calls: func(t *testing.T) []outcome {
-				items := []client.BalanceAdjustmentItem{{CustomerId: "other", Amount: 1}, {CustomerId: "in_batch", Amount: 1}}
-				res, err := m.gb.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &items})
+				items := []client.BalanceAdjustmentItem{{CustomerID: "other", Amount: 1}, {CustomerID: "in_batch", Amount: 1}}
+				res, err := m.gb.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: items})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -208,7 +209,7 @@ func TestFaultRules(t *testing.T) {
 				if err != nil || res.JSON201 == nil {
 					t.Fatalf("createFault: %v %s", err, bodyOf(res, func(r *control.CreateFaultResponse) []byte { return r.Body }))
 				}
-				ids = append(ids, res.JSON201.Id)
+				ids = append(ids, res.JSON201.ID)
 			}
 			got := tt.calls(t)
 			for i := range got {
@@ -240,8 +241,8 @@ func TestFaultLatency(t *testing.T) {
 		latency control.Latency
 		atLeast time.Duration
 	}{
-		{"fixed", control.Latency{Fixed: ptr("40ms")}, 40 * time.Millisecond},
-		{"a range", control.Latency{Min: ptr("10ms"), Max: ptr("60ms")}, 60 * time.Millisecond},
+		{"fixed", control.Latency{Fixed: new("40ms")}, 40 * time.Millisecond},
+		{"a range", control.Latency{Min: new("10ms"), Max: new("60ms")}, 60 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,7 +268,7 @@ func TestFaultLatency(t *testing.T) {
 func TestFaultClosesConnection(t *testing.T) {
 	m := startQA(t, mockserver.Options{}, nil)
 	ctx := context.Background()
-	if res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "rewardCashback", CloseConnection: ptr(true), Times: ptr(1)}); err != nil || res.JSON201 == nil {
+	if res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "rewardCashback", CloseConnection: new(true), Times: new(1)}); err != nil || res.JSON201 == nil {
 		t.Fatal(err)
 	}
 	_, err := m.gb.RewardCashbackWithResponse(ctx, cashbackBody("dropped", "CLOSE-1", 10))
@@ -277,7 +278,7 @@ func TestFaultClosesConnection(t *testing.T) {
 	if _, ok := customer(t, m, "default", "dropped"); ok {
 		t.Fatal("the dropped request changed the state")
 	}
-	j, _ := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{Operation: ptr("rewardCashback")})
+	j, _ := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{Operation: new("rewardCashback")})
 	if j.JSON200 == nil || len(j.JSON200.Entries) != 1 || j.JSON200.Entries[0].Status != 0 || !deref(j.JSON200.Entries[0].Closed) {
 		t.Fatalf("journal %s", j.Body)
 	}

@@ -19,15 +19,15 @@ func (s *Server) Seed(f control.Fixtures) ([]loyalty.SeededCustomer, error) {
 	for _, af := range f.Accounts {
 		as := loyalty.AccountSeed{Account: af.Name, Replace: deref(af.Replace)}
 		for _, cf := range af.Customers {
-			if !readableID(cf.Id) {
-				return nil, unreadableIDError(cf.Id)
+			if !readableID(cf.ID) {
+				return nil, unreadableIDError(cf.ID)
 			}
 			cs := loyalty.CustomerSeed{
-				ID: cf.Id, Email: deref(cf.Email), Mobile: deref(cf.Mobile), Tier: deref(cf.Tier), Points: deref(cf.Points),
+				ID: cf.ID, Email: deref(cf.Email), Mobile: deref(cf.Mobile), Tier: deref(cf.Tier), Points: deref(cf.Points),
 			}
 			for _, lf := range deref(cf.Ledger) {
 				cs.Ledger = append(cs.Ledger, loyalty.SeedEntry{
-					Kind: loyalty.EntryKind(lf.Kind), TransactionID: deref(lf.TransactionId), Points: lf.Points,
+					Kind: loyalty.EntryKind(lf.Kind), TransactionID: deref(lf.TransactionID), Points: lf.Points,
 					Time: deref(lf.Time), AvailableAt: deref(lf.AvailableAt), Reason: deref(lf.Reason), Username: deref(lf.Username),
 				})
 			}
@@ -39,7 +39,7 @@ func (s *Server) Seed(f control.Fixtures) ([]loyalty.SeededCustomer, error) {
 }
 
 // ReadFixtures reads a fixtures file: the JSON body of the control API's
-// seed (schema Fixtures in spec/control/mock-control.yaml), read strictly.
+// seed (schema Fixtures in spec/controldoc/mock-control.yaml), read strictly.
 func ReadFixtures(path string) (control.Fixtures, error) {
 	var f control.Fixtures
 	data, err := os.ReadFile(path)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
@@ -29,7 +30,7 @@ func TestFrontendFlow(t *testing.T) {
 			return nil
 		}
 	}
-	balance := func(prefer string) *client.GetCustomerBalanceResponse {
+	balance := func(prefer string) *gbapi.GetCustomerBalanceResponse {
 		t.Helper()
 		res, err := m.gb.GetCustomerBalanceWithResponse(ctx, "shopper", nil, fromPage(prefer))
 		if err != nil {
@@ -51,19 +52,19 @@ func TestFrontendFlow(t *testing.T) {
 	if res, err := m.gb.RewardCashbackWithResponse(ctx, order, fromPage("")); err != nil || res.JSON200 == nil {
 		t.Fatalf("checkout: %v", err)
 	}
-	if b := balance("").JSON200; b == nil || deref(b.PendingPoints) != 150 || deref(b.AvailablePointsBalance) != 0 {
+	if b := balance("").JSON200; b == nil || b.PendingPoints != 150 || b.AvailablePointsBalance != 0 {
 		t.Fatalf("after checkout the page shows %+v, want 150 pending", b)
 	}
 
 	// The error state: a rule makes the balance call fail.
-	rule, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "getCustomerBalance", CustomerId: ptr("shopper"), Status: ptr(503)})
+	rule, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "getCustomerBalance", CustomerID: new("shopper"), Status: new(503)})
 	if err != nil || rule.JSON201 == nil {
 		t.Fatal(err)
 	}
 	if res := balance(""); res.StatusCode() != 503 || res.JSON503 == nil || res.JSON503.Code != 5003 || res.HTTPResponse.Header.Get("Retry-After") == "" {
 		t.Fatalf("under the rule the page got %d %s", res.StatusCode(), res.Body)
 	}
-	if res, _ := m.ctl.DeleteFaultWithResponse(ctx, rule.JSON201.Id); res.StatusCode() != http.StatusNoContent {
+	if res, _ := m.ctl.DeleteFaultWithResponse(ctx, rule.JSON201.ID); res.StatusCode() != http.StatusNoContent {
 		t.Fatalf("deleteFault answered %d", res.StatusCode())
 	}
 	if res := balance(""); res.StatusCode() != 200 {
@@ -78,11 +79,11 @@ func TestFrontendFlow(t *testing.T) {
 	if res, err := m.ctl.AdvanceClockWithResponse(ctx, control.ClockAdvance{By: "8d"}); err != nil || res.JSON200 == nil {
 		t.Fatal(err)
 	}
-	if b := balance("").JSON200; b == nil || deref(b.PendingPoints) != 0 || deref(b.AvailablePointsBalance) != 150 {
+	if b := balance("").JSON200; b == nil || b.PendingPoints != 0 || b.AvailablePointsBalance != 150 {
 		t.Fatalf("a week later the page shows %+v, want 150 available", b)
 	}
 	// The journal shows the page's story, newest first.
-	j, _ := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{CustomerId: ptr("shopper")})
+	j, _ := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{CustomerID: new("shopper")})
 	var statuses []int
 	for _, e := range j.JSON200.Entries {
 		statuses = append(statuses, e.Status)
@@ -103,7 +104,7 @@ func TestClockMovesCampaigns(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		advance string
-		points  float64
+		points  int64
 	}{
 		{"0s", 100},   // before the campaign
 		{"1d1h", 200}, // during
@@ -113,11 +114,11 @@ func TestClockMovesCampaigns(t *testing.T) {
 		if res, err := m.ctl.AdvanceClockWithResponse(ctx, control.ClockAdvance{By: tt.advance}); err != nil || res.JSON200 == nil {
 			t.Fatalf("advance %s: %v", tt.advance, err)
 		}
-		res, err := m.gb.CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{CustomerId: ptr("c"), TotalPaid: ptr(100.0)})
+		res, err := m.gb.CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{CustomerID: "c", TotalPaid: 100.0})
 		if err != nil || res.JSON200 == nil {
 			t.Fatalf("calculate: %v", err)
 		}
-		if got := deref(res.JSON200.TotalPoints); got != tt.points {
+		if got := res.JSON200.TotalPoints; got != tt.points {
 			t.Errorf("after advancing %s: %v points, want %v", tt.advance, got, tt.points)
 		}
 	}

@@ -5,8 +5,8 @@ import (
 
 	"github.com/gbkit/gameball-go/client"
 	"github.com/gbkit/gameball-go/internal/errcode"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"github.com/gbkit/gameball-go/loyalty"
-	"github.com/gbkit/gameball-go/mockserver/api"
 )
 
 // handlers implements the generated StrictServerInterface: each method translates
@@ -17,7 +17,7 @@ type handlers struct {
 	engine *loyalty.Engine
 }
 
-var _ api.StrictServerInterface = (*handlers)(nil)
+var _ gameballserver.StrictServerInterface = (*handlers)(nil)
 
 // account is the account the validator authenticated for this request.
 func account(ctx context.Context) (*loyalty.Account, error) {
@@ -41,9 +41,9 @@ func merchantFrom(m *client.TransactionMerchant) *loyalty.Merchant {
 	if m == nil {
 		return nil
 	}
-	out := &loyalty.Merchant{UniqueID: deref(m.UniqueId), Name: deref(m.Name)}
+	out := &loyalty.Merchant{UniqueID: m.UniqueID, Name: m.Name}
 	if m.Branch != nil {
-		out.BranchID, out.Branch = m.Branch.UniqueId, deref(m.Branch.Name)
+		out.BranchID, out.Branch = m.Branch.UniqueID, m.Branch.Name
 	}
 	return out
 }
@@ -52,9 +52,9 @@ func paymentMerchantFrom(m *client.PaymentMerchant) *loyalty.Merchant {
 	if m == nil {
 		return nil
 	}
-	out := &loyalty.Merchant{UniqueID: deref(m.UniqueId), Name: deref(m.Name)}
+	out := &loyalty.Merchant{UniqueID: m.UniqueID, Name: m.Name}
 	if m.Branch != nil {
-		out.BranchID, out.Branch = deref(m.Branch.UniqueId), deref(m.Branch.Name)
+		out.BranchID, out.Branch = m.Branch.UniqueID, m.Branch.Name
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/gbtime"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver"
@@ -24,7 +25,7 @@ type perfMock struct {
 	apiKey    string
 	secretKey string
 	hc        *http.Client
-	raw       *client.ClientWithResponses
+	raw       *gbapi.ClientWithResponses
 
 	ids atomic.Uint64
 }
@@ -72,5 +73,3 @@ func (m *perfMock) nextID(prefix string) string {
 func perfRecent() gbtime.Time {
 	return gbtime.New(time.Now().Add(-time.Minute).UTC().Truncate(time.Millisecond))
 }
-
-func ptrTo[T any](v T) *T { return &v }

@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/gbkit/gameball-go/mockserver/api"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
 )
 
@@ -105,7 +105,7 @@ func (j *journal) list(f journalFilter, r *redactor) control.Journal {
 			continue
 		}
 		e := rec.entry(r)
-		if f.customerID != "" && (e.CustomerIds == nil || !slices.Contains(*e.CustomerIds, f.customerID)) {
+		if f.customerID != "" && (e.CustomerIDs == nil || !slices.Contains(*e.CustomerIDs, f.customerID)) {
 			continue
 		}
 		out.Entries = append(out.Entries, e)
@@ -175,7 +175,7 @@ func newRecord(r *http.Request, x *exchange, rec *statusRecorder, body []byte) *
 func (rec *record) entry(r *redactor) control.JournalEntry {
 	rec.once.Do(func() {
 		e := control.JournalEntry{
-			RequestId:      rec.requestID,
+			RequestID:      rec.requestID,
 			Time:           rec.at,
 			Method:         rec.method,
 			Path:           r.text(rec.path),
@@ -185,15 +185,15 @@ func (rec *record) entry(r *redactor) control.JournalEntry {
 			Faults:         nonEmptySlice(rec.faults),
 		}
 		if rec.query != "" {
-			e.Query = ptr(r.text(rec.query))
+			e.Query = new(r.text(rec.query))
 		}
 		e.Operation = nonEmpty(rec.operation)
 		e.Account = nonEmpty(rec.account)
 		if rec.errCode != 0 {
-			e.ErrorCode = ptr(rec.errCode)
+			e.ErrorCode = new(rec.errCode)
 		}
 		if rec.closed {
-			e.Closed = ptr(true)
+			e.Closed = new(true)
 		}
 		e.RequestBody, e.RequestBodyTruncated = bodyValue(rec.reqBody, rec.reqTruncated, r)
 		e.ResponseBody, e.ResponseBodyTruncated = bodyValue(rec.respBody, rec.respTruncated, r)
@@ -201,7 +201,7 @@ func (rec *record) entry(r *redactor) control.JournalEntry {
 		for i := range ids {
 			ids[i] = r.text(ids[i])
 		}
-		e.CustomerIds = nonEmptySlice(ids)
+		e.CustomerIDs = nonEmptySlice(ids)
 		rec.decoded = e
 	})
 	return rec.decoded
@@ -255,7 +255,7 @@ func bodyValue(body []byte, truncated bool, r *redactor) (any, *bool) {
 	}
 	var flag *bool
 	if truncated {
-		flag = ptr(true)
+		flag = new(true)
 	}
 	if !truncated {
 		dec := json.NewDecoder(bytes.NewReader(body))
@@ -279,33 +279,33 @@ func customerIDs(request any) []string {
 	switch req := request.(type) {
 	case nil:
 		return nil
-	case api.RewardCashbackRequestObject:
+	case gameballserver.RewardCashbackRequestObject:
 		if req.Body != nil {
-			ids = append(ids, req.Body.CustomerId)
+			ids = append(ids, req.Body.CustomerID)
 		}
-	case api.AddManualTransactionRequestObject:
+	case gameballserver.AddManualTransactionRequestObject:
 		if req.Body != nil {
-			ids = append(ids, req.Body.CustomerId)
+			ids = append(ids, req.Body.CustomerID)
 		}
-	case api.CalculatePaymentCashbackRequestObject:
-		if req.Body != nil && req.Body.CustomerId != nil {
-			ids = append(ids, *req.Body.CustomerId)
+	case gameballserver.CalculatePaymentCashbackRequestObject:
+		if req.Body != nil && req.Body.CustomerID != "" {
+			ids = append(ids, req.Body.CustomerID)
 		}
-	case api.GetCustomerBalanceRequestObject:
-		ids = append(ids, req.CustomerId)
-	case api.RewardCashbackBatchRequestObject:
+	case gameballserver.GetCustomerBalanceRequestObject:
+		ids = append(ids, req.CustomerID)
+	case gameballserver.RewardCashbackBatchRequestObject:
 		if req.Body != nil {
-			for _, it := range deref(req.Body.Body) {
-				ids = append(ids, it.CustomerId)
+			for _, it := range req.Body.Body {
+				ids = append(ids, it.CustomerID)
 			}
 		}
-	case api.AdjustBalanceBatchRequestObject:
+	case gameballserver.AdjustBalanceBatchRequestObject:
 		if req.Body != nil {
-			for _, it := range deref(req.Body.Body) {
-				ids = append(ids, it.CustomerId)
+			for _, it := range req.Body.Body {
+				ids = append(ids, it.CustomerID)
 			}
 		}
-	case api.GetBatchStatusRequestObject, api.StopBatchRequestObject:
+	case gameballserver.GetBatchStatusRequestObject, gameballserver.StopBatchRequestObject:
 		return nil
 	default: // an operation this list does not know yet
 		return customerIDsOf(request)

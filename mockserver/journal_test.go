@@ -34,14 +34,14 @@ func TestJournalFilters(t *testing.T) {
 		want   []string // request paths' last segments or customers, newest first
 	}{
 		{"everything", control.ListJournalParams{}, []string{"dave", "carol", "alice", "bob", "alice"}},
-		{"by operation", control.ListJournalParams{Operation: ptr("rewardCashback")}, []string{"alice", "bob", "alice"}},
-		{"by customer in the body", control.ListJournalParams{CustomerId: ptr("alice")}, []string{"alice", "alice"}},
-		{"by customer in the path", control.ListJournalParams{CustomerId: ptr("carol")}, []string{"carol"}},
-		{"by customer in a body that failed to parse", control.ListJournalParams{CustomerId: ptr("dave")}, []string{}},
-		{"by account", control.ListJournalParams{Account: ptr("second")}, []string{"carol"}},
-		{"by status", control.ListJournalParams{Status: ptr(400)}, []string{"dave"}},
-		{"limited", control.ListJournalParams{Limit: ptr(2)}, []string{"dave", "carol"}},
-		{"combined", control.ListJournalParams{Operation: ptr("rewardCashback"), CustomerId: ptr("bob")}, []string{"bob"}},
+		{"by operation", control.ListJournalParams{Operation: new("rewardCashback")}, []string{"alice", "bob", "alice"}},
+		{"by customer in the body", control.ListJournalParams{CustomerID: new("alice")}, []string{"alice", "alice"}},
+		{"by customer in the path", control.ListJournalParams{CustomerID: new("carol")}, []string{"carol"}},
+		{"by customer in a body that failed to parse", control.ListJournalParams{CustomerID: new("dave")}, []string{}},
+		{"by account", control.ListJournalParams{Account: new("second")}, []string{"carol"}},
+		{"by status", control.ListJournalParams{Status: new(400)}, []string{"dave"}},
+		{"limited", control.ListJournalParams{Limit: new(2)}, []string{"dave", "carol"}},
+		{"combined", control.ListJournalParams{Operation: new("rewardCashback"), CustomerID: new("bob")}, []string{"bob"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,8 +52,8 @@ func TestJournalFilters(t *testing.T) {
 			got := []string{}
 			for _, e := range res.JSON200.Entries {
 				switch {
-				case e.CustomerIds != nil:
-					got = append(got, strings.Join(*e.CustomerIds, "+"))
+				case e.CustomerIDs != nil:
+					got = append(got, strings.Join(*e.CustomerIDs, "+"))
 				case strings.Contains(fmt.Sprint(e.RequestBody), "dave"):
 					got = append(got, "dave")
 				default:
@@ -78,7 +78,7 @@ func TestJournalKeepsTheLastN(t *testing.T) {
 		}
 		res, _ := m.ctl.ListJournalWithResponse(ctx, nil)
 		j := res.JSON200
-		if j.Capacity != 3 || j.Total != 5 || len(j.Entries) != 3 || (*j.Entries[0].CustomerIds)[0] != "c4" || (*j.Entries[2].CustomerIds)[0] != "c2" {
+		if j.Capacity != 3 || j.Total != 5 || len(j.Entries) != 3 || (*j.Entries[0].CustomerIDs)[0] != "c4" || (*j.Entries[2].CustomerIDs)[0] != "c2" {
 			t.Fatalf("journal %s", res.Body)
 		}
 	})
@@ -86,9 +86,9 @@ func TestJournalKeepsTheLastN(t *testing.T) {
 		m := startQA(t, mockserver.Options{}, nil)
 		items := make([]client.CashbackBatchItem, 1000)
 		for i := range items {
-			items[i] = client.CashbackBatchItem{CustomerId: fmt.Sprintf("batch_customer_%04d", i), TransactionId: fmt.Sprintf("BIG-%04d", i), Amount: 1, TransactionTime: cashbackBody("", "", 0).TransactionTime}
+			items[i] = client.CashbackBatchItem{CustomerID: fmt.Sprintf("batch_customer_%04d", i), TransactionID: fmt.Sprintf("BIG-%04d", i), Amount: 1, TransactionTime: cashbackBody("", "", 0).TransactionTime}
 		}
-		if res, err := m.gb.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &items}); err != nil || res.StatusCode() != 200 {
+		if res, err := m.gb.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: items}); err != nil || res.StatusCode() != 200 {
 			t.Fatal(err)
 		}
 		m.gb.RewardCashbackWithBodyWithResponse(ctx, "text/plain", strings.NewReader("just text"))
@@ -97,8 +97,8 @@ func TestJournalKeepsTheLastN(t *testing.T) {
 		if text.Status != 415 || text.RequestBody != "just text" || text.RequestBodyTruncated != nil {
 			t.Fatalf("text body entry: %+v", text)
 		}
-		if !deref(batch.RequestBodyTruncated) || batch.CustomerIds == nil || len(*batch.CustomerIds) != 1000 {
-			t.Fatalf("batch entry: truncated %v, %d customers", batch.RequestBodyTruncated, len(deref(batch.CustomerIds)))
+		if !deref(batch.RequestBodyTruncated) || batch.CustomerIDs == nil || len(*batch.CustomerIDs) != 1000 {
+			t.Fatalf("batch entry: truncated %v, %d customers", batch.RequestBodyTruncated, len(deref(batch.CustomerIDs)))
 		}
 		if s, ok := batch.RequestBody.(string); !ok || len(s) > 64<<10 {
 			t.Fatalf("a truncated body is shown as text of at most 64 KiB, got %T", batch.RequestBody)

@@ -26,13 +26,13 @@ func lifecycleMock(t *testing.T, window int) (*gameballtest.Server, *loyalty.Fak
 }
 
 // pointsOf answers a customer's available and pending points.
-func pointsOf(t *testing.T, c *client.Client, customer string) (available, pending float64) {
+func pointsOf(t *testing.T, c *client.Client, customer string) (available, pending int64) {
 	t.Helper()
 	b, err := c.GetCustomerBalance(context.Background(), customer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return deref(b.AvailablePointsBalance), deref(b.PendingPoints)
+	return b.AvailablePointsBalance, b.PendingPoints
 }
 
 func TestRefundsThroughTheClient(t *testing.T) {
@@ -41,13 +41,13 @@ func TestRefundsThroughTheClient(t *testing.T) {
 	at := func() gbtime.Time { return gbtime.New(clock.Now().Add(-time.Minute)) }
 	order := func(id string, amount float64) {
 		t.Helper()
-		if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{CustomerId: "shopper", TransactionId: id, TransactionTime: at(), Amount: amount}); err != nil {
+		if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{CustomerID: "shopper", TransactionID: id, TransactionTime: at(), Amount: amount}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	refund := func(id, order string, amount *float64) *client.RefundResult {
 		t.Helper()
-		res, err := c.RefundTransaction(ctx, client.RefundRequest{CustomerId: "shopper", RefundTransactionId: id, ReverseTransactionId: order, TransactionTime: at(), RefundAmount: amount})
+		res, err := c.RefundTransaction(ctx, client.RefundRequest{CustomerID: "shopper", RefundTransactionID: id, ReverseTransactionID: order, TransactionTime: at(), RefundAmount: amount})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +55,7 @@ func TestRefundsThroughTheClient(t *testing.T) {
 	}
 
 	order("FULL", 100)
-	if r := refund("R-FULL", "FULL", nil); deref(r.RefundAmount) != 100 || deref(r.RefundEquivalentPoints) != 100 {
+	if r := refund("R-FULL", "FULL", nil); r.RefundAmount != 100 || r.RefundEquivalentPoints != 100 {
 		t.Errorf("full refund: %+v", r)
 	}
 	if a, _ := pointsOf(t, c, "shopper"); a != 0 {
@@ -63,13 +63,16 @@ func TestRefundsThroughTheClient(t *testing.T) {
 	}
 
 	order("PART", 100)
-	for i, want := range []struct{ amount, points float64 }{{20, 20}, {30, 30}, {90, 50}} {
+	for i, want := range []struct {
+		amount float64
+		points int64
+	}{{20, 20}, {30, 30}, {90, 50}} {
 		r := refund(fmt.Sprintf("R-PART-%d", i), "PART", new(want.amount))
-		if deref(r.RefundEquivalentPoints) != want.points || deref(r.RefundAmount) != min(want.amount, 50) {
-			t.Errorf("refund %d of %v: %v points for %v, want %v points", i, want.amount, deref(r.RefundEquivalentPoints), deref(r.RefundAmount), want.points)
+		if r.RefundEquivalentPoints != want.points || r.RefundAmount != min(want.amount, 50) {
+			t.Errorf("refund %d of %v: %v points for %v, want %v points", i, want.amount, r.RefundEquivalentPoints, r.RefundAmount, want.points)
 		}
 	}
-	_, err := c.RefundTransaction(ctx, client.RefundRequest{CustomerId: "shopper", RefundTransactionId: "R-PART-3", ReverseTransactionId: "PART", TransactionTime: at()})
+	_, err := c.RefundTransaction(ctx, client.RefundRequest{CustomerID: "shopper", RefundTransactionID: "R-PART-3", ReverseTransactionID: "PART", TransactionTime: at()})
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != 9001 || apiErr.StatusCode != 422 {
 		t.Errorf("a refund of a refunded order: %v, want 422/9001", err)
@@ -83,10 +86,10 @@ func TestRefundsThroughTheClient(t *testing.T) {
 func TestRefundOfPendingCashbackThroughTheClient(t *testing.T) {
 	srv, clock := lifecycleMock(t, 14)
 	c, ctx := srv.Client, context.Background()
-	if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{CustomerId: "shopper", TransactionId: "O1", TransactionTime: gbtime.New(clock.Now().Add(-time.Minute)), Amount: 80}); err != nil {
+	if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{CustomerID: "shopper", TransactionID: "O1", TransactionTime: gbtime.New(clock.Now().Add(-time.Minute)), Amount: 80}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.RefundTransaction(ctx, client.RefundRequest{CustomerId: "shopper", RefundTransactionId: "R1", ReverseTransactionId: "O1", TransactionTime: gbtime.New(clock.Now())}); err != nil {
+	if _, err := c.RefundTransaction(ctx, client.RefundRequest{CustomerID: "shopper", RefundTransactionID: "R1", ReverseTransactionID: "O1", TransactionTime: gbtime.New(clock.Now())}); err != nil {
 		t.Fatal(err)
 	}
 	for _, days := range []int{0, 14, 30} {
@@ -101,16 +104,16 @@ func TestHoldsThroughTheClient(t *testing.T) {
 	srv, clock := lifecycleMock(t, 0)
 	c, ctx := srv.Client, context.Background()
 	now := func() gbtime.Time { return gbtime.New(clock.Now()) }
-	if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{CustomerId: "shopper", TransactionId: "EARN", TransactionTime: gbtime.New(clock.Now().Add(-time.Minute)), Amount: 100}); err != nil {
+	if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{CustomerID: "shopper", TransactionID: "EARN", TransactionTime: gbtime.New(clock.Now().Add(-time.Minute)), Amount: 100}); err != nil {
 		t.Fatal(err)
 	}
 	hold := func(points int) string {
 		t.Helper()
-		h, err := c.HoldPoints(ctx, client.HoldRequest{CustomerId: "shopper", TransactionTime: now(), PointsToHold: new(points)})
+		h, err := c.HoldPoints(ctx, client.HoldRequest{CustomerID: "shopper", TransactionTime: now(), PointsToHold: new(points)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return deref(h.HoldReference)
+		return h.HoldReference
 	}
 	state := func(ref string) string {
 		t.Helper()
@@ -118,7 +121,7 @@ func TestHoldsThroughTheClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return deref(h.State)
+		return h.State
 	}
 
 	// Hold, then redeem it.
@@ -126,8 +129,8 @@ func TestHoldsThroughTheClient(t *testing.T) {
 	if a, _ := pointsOf(t, c, "shopper"); a != 70 {
 		t.Errorf("while 30 are held: %v available", a)
 	}
-	rd, err := c.RedeemPoints(ctx, client.RedeemRequest{CustomerId: "shopper", TransactionId: "PAY-1", TransactionTime: now(), HoldReference: &ref})
-	if err != nil || deref(rd.RedeemEquivalentPoints) != 30 {
+	rd, err := c.RedeemPoints(ctx, client.RedeemRequest{CustomerID: "shopper", TransactionID: "PAY-1", TransactionTime: now(), HoldReference: ref})
+	if err != nil || rd.RedeemEquivalentPoints != 30 {
 		t.Fatalf("redeeming the hold: %+v, %v", rd, err)
 	}
 	if s := state(ref); s != "Used" {
@@ -152,14 +155,14 @@ func TestHoldsThroughTheClient(t *testing.T) {
 	if a, _ := pointsOf(t, c, "shopper"); a != 70 {
 		t.Errorf("after a hold expired: %v available", a)
 	}
-	_, err = c.RedeemPoints(ctx, client.RedeemRequest{CustomerId: "shopper", TransactionId: "PAY-2", TransactionTime: now(), HoldReference: &ref})
+	_, err = c.RedeemPoints(ctx, client.RedeemRequest{CustomerID: "shopper", TransactionID: "PAY-2", TransactionTime: now(), HoldReference: ref})
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != client.ErrorCodeHoldNotFound || apiErr.StatusCode != 404 {
 		t.Errorf("redeeming an expired hold: %v, want 404/9006", err)
 	}
 
 	// Beyond the balance.
-	_, err = c.RedeemPoints(ctx, client.RedeemRequest{CustomerId: "shopper", TransactionId: "PAY-3", TransactionTime: now(), Points: new(71)})
+	_, err = c.RedeemPoints(ctx, client.RedeemRequest{CustomerID: "shopper", TransactionID: "PAY-3", TransactionTime: now(), Points: new(71)})
 	if !errors.Is(err, client.ErrInsufficientBalance) {
 		t.Errorf("redeeming 71 of 70: %v, want ErrInsufficientBalance", err)
 	}
@@ -168,11 +171,11 @@ func TestHoldsThroughTheClient(t *testing.T) {
 func TestActivateThroughTheClient(t *testing.T) {
 	srv, clock := lifecycleMock(t, 14)
 	c, ctx := srv.Client, context.Background()
-	if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{CustomerId: "shopper", TransactionId: "O1", TransactionTime: gbtime.New(clock.Now().Add(-time.Minute)), Amount: 40}); err != nil {
+	if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{CustomerID: "shopper", TransactionID: "O1", TransactionTime: gbtime.New(clock.Now().Add(-time.Minute)), Amount: 40}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := c.ActivateTransaction(ctx, "O1")
-	if err != nil || deref(res.PointsActivated) != 40 || deref(res.ClientTransactionId) != "O1" {
+	if err != nil || res.PointsActivated != 40 || res.ClientTransactionID != "O1" {
 		t.Fatalf("activate: %+v, %v", res, err)
 	}
 	if a, p := pointsOf(t, c, "shopper"); a != 40 || p != 0 {
@@ -186,19 +189,19 @@ func TestTransactionsIterator(t *testing.T) {
 	srv, clock := lifecycleMock(t, 0)
 	c, ctx := srv.Client, context.Background()
 	for i := range 450 {
-		if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{CustomerId: "shopper", TransactionId: fmt.Sprintf("T%d", i), TransactionTime: gbtime.New(clock.Now().Add(-time.Minute)), Amount: 1}); err != nil {
+		if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{CustomerID: "shopper", TransactionID: fmt.Sprintf("T%d", i), TransactionTime: gbtime.New(clock.Now().Add(-time.Minute)), Amount: 1}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	seen := map[string]int{}
 	n := 0
-	for tx, err := range c.Transactions(ctx, client.ListTransactionsParams{CustomerId: new("shopper")}) {
+	for tx, err := range c.Transactions(ctx, client.ListTransactionsParams{CustomerID: "shopper"}) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		seen[deref(tx.TransactionId)]++
+		seen[tx.TransactionID]++
 		if n++; n == 250 { // a write between two pages
-			if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{CustomerId: "shopper", TransactionId: "LATE", TransactionTime: gbtime.New(clock.Now().Add(-time.Minute)), Amount: 1}); err != nil {
+			if _, err := c.RewardCashback(ctx, client.RewardCashbackRequest{CustomerID: "shopper", TransactionID: "LATE", TransactionTime: gbtime.New(clock.Now().Add(-time.Minute)), Amount: 1}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -20,7 +20,7 @@ func TestManualExpiryAfterByTheClock(t *testing.T) {
 	add := func(tx string, points int, expiryAfter *int) {
 		t.Helper()
 		res, err := m.gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-			CustomerId: "expiring", TransactionId: tx, Username: "qa", Reason: "goodwill",
+			CustomerID: "expiring", TransactionID: tx, Username: "qa", Reason: "goodwill",
 			Points: &points, ExpiryAfter: expiryAfter,
 		})
 		if err != nil || res.JSON200 == nil {
@@ -31,7 +31,7 @@ func TestManualExpiryAfterByTheClock(t *testing.T) {
 	add("EXP-2", 40, nil)
 	steps := []struct {
 		advance                 string
-		available, nextExpiring float64
+		available, nextExpiring int64
 	}{
 		{"0s", 540, 500},
 		{"29d23h", 540, 500},
@@ -46,8 +46,8 @@ func TestManualExpiryAfterByTheClock(t *testing.T) {
 			t.Fatalf("balance: %v", err)
 		}
 		b := res.JSON200
-		if *b.AvailablePointsBalance != st.available || *b.NextExpiringPointsAmount != st.nextExpiring {
-			t.Errorf("after +%s: available %v, next expiring %v; want %v, %v: %s", st.advance, *b.AvailablePointsBalance, *b.NextExpiringPointsAmount, st.available, st.nextExpiring, res.Body)
+		if b.AvailablePointsBalance != st.available || b.NextExpiringPointsAmount != st.nextExpiring {
+			t.Errorf("after +%s: available %v, next expiring %v; want %v, %v: %s", st.advance, b.AvailablePointsBalance, b.NextExpiringPointsAmount, st.available, st.nextExpiring, res.Body)
 		}
 	}
 }
@@ -81,7 +81,7 @@ func TestExpiryAfterSurvivesStateDumpAndLoad(t *testing.T) {
 	m := startQA(t, mockserver.Options{}, nil)
 	ctx := context.Background()
 	if res, err := m.gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-		CustomerId: "kept", TransactionId: "KEEP-1", Username: "qa", Reason: "goodwill", Points: new(70), ExpiryAfter: new(10),
+		CustomerID: "kept", TransactionID: "KEEP-1", Username: "qa", Reason: "goodwill", Points: new(70), ExpiryAfter: new(10),
 	}); err != nil || res.JSON200 == nil {
 		t.Fatalf("manual: %v", err)
 	}
@@ -99,7 +99,7 @@ func TestExpiryAfterSurvivesStateDumpAndLoad(t *testing.T) {
 	if err != nil || res.JSON200 == nil {
 		t.Fatalf("balance: %v", err)
 	}
-	if got := *res.JSON200.AvailablePointsBalance; got != 0 {
+	if got := res.JSON200.AvailablePointsBalance; got != 0 {
 		t.Errorf("available %v ten days after a load of points that expire after ten: %s", got, res.Body)
 	}
 }

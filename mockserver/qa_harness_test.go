@@ -17,12 +17,13 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/gbtime"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
 	"github.com/gbkit/gameball-go/spec"
-	controlspec "github.com/gbkit/gameball-go/spec/control"
+	"github.com/gbkit/gameball-go/spec/controldoc"
 )
 
 // qaMock is a mock server on a loopback port, as the people it is for run
@@ -34,8 +35,8 @@ type qaMock struct {
 	server *mockserver.Server
 	url    string
 	ctl    *control.ClientWithResponses
-	gb     *client.ClientWithResponses // the first account's keys
-	gb2    *client.ClientWithResponses // the second account's keys
+	gb     *gbapi.ClientWithResponses // the first account's keys
+	gb2    *gbapi.ClientWithResponses // the second account's keys
 	checks *controlChecks
 }
 
@@ -101,9 +102,9 @@ func startQA(t *testing.T, opts mockserver.Options, edit func(*loyalty.Config)) 
 
 // gameballClient is the generated Gameball client with an account's keys
 // and no retries, so a test sees each answer the mock gives.
-func gameballClient(t *testing.T, url string, a loyalty.AccountConfig) *client.ClientWithResponses {
+func gameballClient(t *testing.T, url string, a loyalty.AccountConfig) *gbapi.ClientWithResponses {
 	t.Helper()
-	c, err := client.NewClientWithResponses(url, client.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+	c, err := gbapi.NewClientWithResponses(url, gbapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 		r.Header.Set("apikey", a.APIKey)
 		r.Header.Set("secretkey", a.SecretKey)
 		return nil
@@ -127,7 +128,7 @@ type controlChecks struct {
 
 func newControlChecks(t *testing.T) *controlChecks {
 	t.Helper()
-	doc, err := controlspec.Load()
+	doc, err := controldoc.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +202,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 
 func cashbackBody(customer, txn string, amount float64) client.RewardCashbackRequest {
 	return client.RewardCashbackRequest{
-		CustomerId: customer, TransactionId: txn, Amount: amount,
+		CustomerID: customer, TransactionID: txn, Amount: amount,
 		TransactionTime: gbtime.New(time.Now().Add(-time.Minute).UTC().Truncate(time.Second)),
 	}
 }
@@ -214,7 +215,7 @@ func customer(t *testing.T, m *qaMock, account, id string) (control.Customer, bo
 		t.Fatalf("listCustomers(%s): %v %s", account, err, bodyOf(res, func(r *control.ListCustomersResponse) []byte { return r.Body }))
 	}
 	for _, c := range *res.JSON200 {
-		if c.Id == id {
+		if c.ID == id {
 			return c, true
 		}
 	}

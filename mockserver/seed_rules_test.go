@@ -23,11 +23,11 @@ func TestSeedsAndStatesRefuseWhatNoCallCouldMake(t *testing.T) {
 		ledger []control.LedgerFixture
 		points int64
 	}{
-		{"a cashback of -70 points", []control.LedgerFixture{{Kind: control.EntryKindCashback, TransactionId: ptr("CB-70"), Points: -70}}, 100},
-		{"a deduction with nothing to deduct from", []control.LedgerFixture{{Kind: control.EntryKindManual, TransactionId: ptr("M-70"), Points: -70}}, 0},
+		{"a cashback of -70 points", []control.LedgerFixture{{Kind: control.EntryKindCashback, TransactionID: new("CB-70"), Points: -70}}, 100},
+		{"a deduction with nothing to deduct from", []control.LedgerFixture{{Kind: control.EntryKindManual, TransactionID: new("M-70"), Points: -70}}, 0},
 		{"a deduction larger than the points before it", []control.LedgerFixture{
-			{Kind: control.EntryKindManual, TransactionId: ptr("M-71"), Points: -71},
-			{Kind: control.EntryKindManual, TransactionId: ptr("M-72"), Points: 100},
+			{Kind: control.EntryKindManual, TransactionID: new("M-71"), Points: -71},
+			{Kind: control.EntryKindManual, TransactionID: new("M-72"), Points: 100},
 		}, 70},
 		{"a pending deduction", []control.LedgerFixture{{Kind: control.EntryKindAdjustment, Points: -10, AvailableAt: &later}}, 100},
 		{"earned points past 9e15", []control.LedgerFixture{
@@ -40,7 +40,7 @@ func TestSeedsAndStatesRefuseWhatNoCallCouldMake(t *testing.T) {
 	}
 	for _, tc := range seeds {
 		res, err := m.ctl.SeedWithResponse(ctx, control.Fixtures{Accounts: []control.AccountFixture{{Name: "default",
-			Customers: []control.CustomerFixture{{Id: "fixture", Points: &tc.points, Ledger: &tc.ledger}}}}})
+			Customers: []control.CustomerFixture{{ID: "fixture", Points: &tc.points, Ledger: &tc.ledger}}}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,10 +55,10 @@ func TestSeedsAndStatesRefuseWhatNoCallCouldMake(t *testing.T) {
 	// A state file with a cashback of -70 points, as a hand edit would make it.
 	recorded := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
 	state := control.MockState{Format: control.MockStateFormatV1, Version: loyalty.StateVersion, Accounts: []control.StateAccount{{
-		Name: "default", LastGameballTransactionId: 2, Batches: []control.StateBatch{},
-		Customers: []control.StateCustomer{{Id: "edited", Ledger: []control.LedgerEntry{
-			{GameballTransactionId: 1, Kind: control.EntryKindAdjustment, Points: 100, Time: recorded, RecordedAt: recorded, AvailableAt: recorded},
-			{GameballTransactionId: 2, Kind: control.EntryKindCashback, TransactionId: ptr("CB-70"), Points: -70, Time: recorded, RecordedAt: recorded, AvailableAt: recorded},
+		Name: "default", LastGameballTransactionID: 2, Batches: []control.StateBatch{},
+		Customers: []control.StateCustomer{{ID: "edited", Ledger: []control.LedgerEntry{
+			{GameballTransactionID: 1, Kind: control.EntryKindAdjustment, Points: 100, Time: recorded, RecordedAt: recorded, AvailableAt: recorded},
+			{GameballTransactionID: 2, Kind: control.EntryKindCashback, TransactionID: new("CB-70"), Points: -70, Time: recorded, RecordedAt: recorded, AvailableAt: recorded},
 		}}},
 	}}}
 	res, err := m.ctl.PutStateWithResponse(ctx, state)

@@ -5,8 +5,8 @@
 // Gameball's error object with Gameball's code and status.
 //
 // Under the reserved prefix /_mock/ the server answers its own control API
-// (spec/control/mock-control.yaml, generated into mockserver/control and
-// mockserver/control/controlapi): reset, seed, dump and load the state, move
+// (spec/controldoc/mock-control.yaml, generated into mockserver/control and
+// internal/controlserver): reset, seed, dump and load the state, move
 // the clock, inject faults, read the journal of Gameball API exchanges, health
 // and readiness, and the dashboard at /_mock/ui. Browsers on local origins may
 // call both APIs (CORS), and StateFile keeps the state in a file.
@@ -21,7 +21,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gbkit/gameball-go/mockserver/api"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 
 	"github.com/gbkit/gameball-go/internal/errcode"
 	"github.com/gbkit/gameball-go/loyalty"
@@ -142,8 +142,8 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 	// Generated strict middlewares run last-listed first: recordOperation,
 	// then steer (the request's own Prefer header), then the fault rules,
 	// then the refusal of customerIds that could not be read back.
-	middlewares := []api.StrictMiddlewareFunc{refuseUnreadableIDs, s.faults.middleware, steer, recordOperation}
-	strict := api.NewStrictHandlerWithOptions(&handlers{engine: engine}, middlewares, api.StrictHTTPServerOptions{
+	middlewares := []gameballserver.StrictMiddlewareFunc{refuseUnreadableIDs, s.faults.middleware, steer, recordOperation}
+	strict := gameballserver.NewStrictHandlerWithOptions(&handlers{engine: engine}, middlewares, gameballserver.StrictHTTPServerOptions{
 		// The validator has checked the body already; a decode failure here
 		// means the generated types and the spec disagree.
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
@@ -153,7 +153,7 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 			writeError(w, r, asAPIError(err))
 		},
 	})
-	routes := api.HandlerWithOptions(strict, api.StdHTTPServerOptions{
+	routes := gameballserver.HandlerWithOptions(strict, gameballserver.StdHTTPServerOptions{
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, r, newError(errcode.InvalidValue, "%v", err))
 		},
@@ -253,7 +253,7 @@ func (s *Server) logRequest(r *http.Request, x *exchange, rec *statusRecorder) {
 
 // recordOperation notes the operation's spec operationId and the typed
 // request on the exchange, for logs, journals and fault rules.
-func recordOperation(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+func recordOperation(next gameballserver.StrictHandlerFunc, operationID string) gameballserver.StrictHandlerFunc {
 	id := operationNamed(operationID).ID
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 		if x := exchangeFrom(ctx); x != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver"
 )
@@ -174,12 +175,12 @@ func (s *soak) step(rng *rand.Rand, w int) error {
 	case n < 35:
 		op = "rewardCashback"
 		customer, txn := s.customer(rng), s.txn(rng, w)
-		var res *client.RewardCashbackResponse
+		var res *gbapi.RewardCashbackResponse
 		res, err = raw.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{
-			CustomerId: customer, TransactionId: txn, TransactionTime: perfRecent(), Amount: float64(rng.IntN(500)) + 0.5,
+			CustomerID: customer, TransactionID: txn, TransactionTime: perfRecent(), Amount: float64(rng.IntN(500)) + 0.5,
 		})
 		if code, err = perfStatus(res, err); err == nil && code == http.StatusOK {
-			s.record(customer, int64(*res.JSON200.RewardEquivalentPoints), txn)
+			s.record(customer, res.JSON200.RewardEquivalentPoints, txn)
 		}
 	case n < 50:
 		op = "addManualTransaction"
@@ -188,56 +189,56 @@ func (s *soak) step(rng *rand.Rand, w int) error {
 		if points == 0 {
 			points = 1
 		}
-		var res *client.AddManualTransactionResponse
+		var res *gbapi.AddManualTransactionResponse
 		res, err = raw.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{
-			CustomerId: customer, TransactionId: txn, TransactionTime: new(perfRecent()), Username: "soak", Reason: "soak", Points: new(points),
+			CustomerID: customer, TransactionID: txn, TransactionTime: perfRecent(), Username: "soak", Reason: "soak", Points: new(points),
 		})
 		if code, err = perfStatus(res, err); err == nil && code == http.StatusOK {
-			s.record(customer, int64(*res.JSON200.Points), txn)
+			s.record(customer, res.JSON200.Points, txn)
 		}
 	case n < 62:
 		op = "getCustomerBalance"
-		var res *client.GetCustomerBalanceResponse
+		var res *gbapi.GetCustomerBalanceResponse
 		res, err = raw.GetCustomerBalanceWithResponse(ctx, s.customer(rng), nil)
 		code, err = perfStatus(res, err)
 	case n < 72:
 		op = "calculatePaymentCashback"
-		var res *client.CalculatePaymentCashbackResponse
+		var res *gbapi.CalculatePaymentCashbackResponse
 		res, err = raw.CalculatePaymentCashbackWithResponse(ctx, client.CalculatePaymentCashbackRequest{
-			CustomerId: ptrTo(s.customer(rng)), TotalPaid: ptrTo(float64(rng.IntN(1000))),
-			PaymentDetails: &[]client.PaymentService{{Amount: ptrTo(50.0), Category: &[]string{[]string{"Electronics", "Promo"}[rng.IntN(2)]}}},
+			CustomerID: s.customer(rng), TotalPaid: float64(rng.IntN(1000)),
+			PaymentDetails: []client.PaymentService{{Amount: 50.0, Category: []string{[]string{"Electronics", "Promo"}[rng.IntN(2)]}}},
 		})
 		code, err = perfStatus(res, err)
 	case n < 80:
 		op = "rewardCashbackBatch"
 		items := make([]client.CashbackBatchItem, 1+rng.IntN(5))
 		for i := range items {
-			items[i] = client.CashbackBatchItem{CustomerId: s.customer(rng), TransactionId: s.txn(rng, w), TransactionTime: perfRecent(), Amount: float64(rng.IntN(100))}
+			items[i] = client.CashbackBatchItem{CustomerID: s.customer(rng), TransactionID: s.txn(rng, w), TransactionTime: perfRecent(), Amount: float64(rng.IntN(100))}
 		}
-		var res *client.RewardCashbackBatchResponse
-		res, err = raw.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &items})
+		var res *gbapi.RewardCashbackBatchResponse
+		res, err = raw.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: items})
 		if code, err = perfStatus(res, err); err == nil && code == http.StatusOK {
-			s.addBatch(*res.JSON200.JobId)
+			s.addBatch(res.JSON200.JobID)
 		}
 	case n < 88:
 		op = "adjustBalanceBatch"
 		items := make([]client.BalanceAdjustmentItem, 1+rng.IntN(5))
 		for i := range items {
-			items[i] = client.BalanceAdjustmentItem{CustomerId: s.customer(rng), Amount: float64(rng.IntN(100) - 40)}
+			items[i] = client.BalanceAdjustmentItem{CustomerID: s.customer(rng), Amount: float64(rng.IntN(100) - 40)}
 		}
-		var res *client.AdjustBalanceBatchResponse
-		res, err = raw.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &items})
+		var res *gbapi.AdjustBalanceBatchResponse
+		res, err = raw.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: items})
 		if code, err = perfStatus(res, err); err == nil && code == http.StatusOK {
-			s.addBatch(*res.JSON200.JobId)
+			s.addBatch(res.JSON200.JobID)
 		}
 	case n < 95:
 		op = "getBatchStatus"
-		var res *client.GetBatchStatusResponse
+		var res *gbapi.GetBatchStatusResponse
 		res, err = raw.GetBatchStatusWithResponse(ctx, s.someBatch(rng))
 		code, err = perfStatus(res, err)
 	default:
 		op = "stopBatch"
-		var res *client.StopBatchResponse
+		var res *gbapi.StopBatchResponse
 		res, err = raw.StopBatchWithResponse(ctx, s.someBatch(rng))
 		code, err = perfStatus(res, err)
 	}
@@ -252,10 +253,10 @@ func (s *soak) step(rng *rand.Rand, w int) error {
 	return nil
 }
 
-func (s *soak) addBatch(id float64) {
+func (s *soak) addBatch(id int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.batches = append(s.batches, strconv.FormatInt(int64(id), 10))
+	s.batches = append(s.batches, strconv.FormatInt(id, 10))
 }
 
 func (s *soak) someBatch(rng *rand.Rand) string {
@@ -279,16 +280,13 @@ func (s *soak) waitForBatches(t *testing.T, acct *loyalty.Account) {
 		if code, err := perfStatus(res, err); err != nil || code != http.StatusOK {
 			t.Fatalf("batch %s status: %d %v", id, code, err)
 		}
-		results, _, err := res.JSON200.Items()
+		results, _, err := client.BatchItems(res.JSON200)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, r := range results {
-			txn := ""
-			if r.TransactionId != nil {
-				txn = *r.TransactionId
-			}
-			s.record(*r.CustomerId, int64(*r.Points), txn)
+			txn := r.TransactionID
+			s.record(r.CustomerID, r.Points, txn)
 		}
 	}
 }
@@ -319,8 +317,8 @@ func (s *soak) checkState(t *testing.T, acct *loyalty.Account) {
 			t.Fatalf("balance of %s: %d %v", c.ID, code, err)
 		}
 		b := res.JSON200
-		if int64(*b.TotalPointsBalance) != sum || *b.AvailablePointsBalance+*b.PendingPoints != *b.TotalPointsBalance {
-			t.Errorf("%s: balance %v (available %v, pending %v), ledger sum %d", c.ID, *b.TotalPointsBalance, *b.AvailablePointsBalance, *b.PendingPoints, sum)
+		if b.TotalPointsBalance != sum || b.AvailablePointsBalance+b.PendingPoints != b.TotalPointsBalance {
+			t.Errorf("%s: balance %v (available %v, pending %v), ledger sum %d", c.ID, b.TotalPointsBalance, b.AvailablePointsBalance, b.PendingPoints, sum)
 		}
 		if told := s.told[c.ID]; told != sum {
 			t.Errorf("%s: the answers reported %d points in all, the ledger holds %d", c.ID, told, sum)

@@ -19,7 +19,7 @@ const StateFormat = "gameball-mock-state"
 // (loyalty.State) and the clock's offset. The -state file holds one, the
 // control API's getState answers one and putState takes one, so a dump can
 // be started from: `gameball-mock -state dump.json`. Its schema is
-// MockState in spec/control/mock-control.yaml.
+// MockState in spec/controldoc/mock-control.yaml.
 type SavedState struct {
 	Format  string `json:"format"`
 	Version int    `json:"version"` // loyalty.StateVersion

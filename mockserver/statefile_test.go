@@ -55,8 +55,8 @@ func TestStateFileSavesAndLoads(t *testing.T) {
 	}
 	eventually(t, "the clock to be saved", func() bool { return bytes.Contains(mustRead(t, path), []byte(`"clockOffset": "48h0m0s"`)) })
 	// A job that will not finish before Close (an hour between items).
-	items := []client.BalanceAdjustmentItem{{CustomerId: "job", Amount: 1}, {CustomerId: "job", Amount: 2}}
-	if res, err := m.gb.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &items}); err != nil || res.StatusCode() != 200 {
+	items := []client.BalanceAdjustmentItem{{CustomerID: "job", Amount: 1}, {CustomerID: "job", Amount: 2}}
+	if res, err := m.gb.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: items}); err != nil || res.StatusCode() != 200 {
 		t.Fatal(err)
 	}
 	eventually(t, "the first item to run", func() bool {

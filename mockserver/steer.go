@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/internal/errcode"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"github.com/gbkit/gameball-go/internal/optable"
-	"github.com/gbkit/gameball-go/mockserver/api"
 )
 
 // maxSteeredDelay bounds the latency one request may ask for.
@@ -77,7 +77,7 @@ func operationNamed(goName string) optable.Operation {
 // steer applies the request's Prefer header before the operation runs. A
 // forced error status answers in place of the operation, which then changes
 // nothing.
-func steer(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+func steer(next gameballserver.StrictHandlerFunc, operationID string) gameballserver.StrictHandlerFunc {
 	op := operationNamed(operationID)
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 		st, err := parseSteering(r)

@@ -2,15 +2,14 @@ package mockserver
 
 import (
 	"context"
-	"time"
 
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 	"github.com/gbkit/gameball-go/loyalty"
-	"github.com/gbkit/gameball-go/mockserver/api"
 )
 
 // AddManualTransaction adds (positive points or amount) or deducts (negative)
 // points; the engine refuses both or neither, and expiryAfter on a deduction.
-func (h *handlers) AddManualTransaction(ctx context.Context, req api.AddManualTransactionRequestObject) (api.AddManualTransactionResponseObject, error) {
+func (h *handlers) AddManualTransaction(ctx context.Context, req gameballserver.AddManualTransactionRequestObject) (gameballserver.AddManualTransactionResponseObject, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -19,15 +18,12 @@ func (h *handlers) AddManualTransaction(ctx context.Context, req api.AddManualTr
 	if err != nil {
 		return nil, err
 	}
-	var at time.Time // zero: the engine's now
-	if body.TransactionTime != nil {
-		at = body.TransactionTime.Time
-	}
+	at := body.TransactionTime.Time // zero when absent: the engine's now
 	m := loyalty.ManualTransaction{
-		CustomerID:    body.CustomerId,
-		Email:         deref(body.Email),
-		Mobile:        deref(body.Mobile),
-		TransactionID: body.TransactionId,
+		CustomerID:    body.CustomerID,
+		Email:         body.Email,
+		Mobile:        body.Mobile,
+		TransactionID: body.TransactionID,
 		Time:          at,
 		Username:      body.Username,
 		Reason:        body.Reason,
@@ -41,11 +37,11 @@ func (h *handlers) AddManualTransaction(ctx context.Context, req api.AddManualTr
 	if err != nil {
 		return nil, err
 	}
-	return api.AddManualTransaction200JSONResponse{
-		CustomerId:            &res.CustomerID,
-		GameballTransactionId: new(float64(res.GameballTransactionID)),
-		TransactionId:         &res.TransactionID,
-		Points:                new(float64(res.Points)),
-		Amount:                &res.Amount,
+	return gameballserver.AddManualTransaction200JSONResponse{
+		CustomerID:            res.CustomerID,
+		GameballTransactionID: res.GameballTransactionID,
+		TransactionID:         res.TransactionID,
+		Points:                res.Points,
+		Amount:                res.Amount,
 	}, nil
 }

@@ -14,7 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/gbkit/gameball-go/internal/specupdate"
+	"github.com/gbkit/gameball-go/internal/specdiff"
 )
 
 // The vendored document is Gameball's, byte for byte: its sha256 is the one
@@ -127,7 +127,7 @@ func TestEmbeddedSeedDocumentsArePublishedOperations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw, err := specupdate.Extract(data)
+		raw, err := specdiff.Extract(data)
 		if err != nil {
 			t.Fatalf("%s: %v", page, err)
 		}

@@ -105,10 +105,10 @@ import (
 	"context"
 	"errors"
 
-	"github.com/gbkit/gameball-go/mockserver/api"
+	"github.com/gbkit/gameball-go/internal/gameballserver"
 )
 
-func (h *handlers) ReverseCashback(context.Context, api.ReverseCashbackRequestObject) (api.ReverseCashbackResponseObject, error) {
+func (h *handlers) ReverseCashback(context.Context, gameballserver.ReverseCashbackRequestObject) (gameballserver.ReverseCashbackResponseObject, error) {
 	return nil, errors.New("not written yet")
 }
 `},

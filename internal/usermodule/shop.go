@@ -39,8 +39,8 @@ func New(gameball Rewarder) *Shop { return &Shop{gameball: gameball} }
 // rewarded before earns nothing more and is not an error.
 func (s *Shop) OrderPaid(ctx context.Context, o Order) (points int, err error) {
 	res, err := s.gameball.RewardCashback(ctx, client.RewardCashbackRequest{
-		CustomerId:      o.Customer,
-		TransactionId:   o.ID, // Gameball never applies one twice
+		CustomerID:      o.Customer,
+		TransactionID:   o.ID, // Gameball never applies one twice
 		TransactionTime: gbtime.New(o.PaidAt),
 		Amount:          o.Total,
 	})
@@ -49,8 +49,8 @@ func (s *Shop) OrderPaid(ctx context.Context, o Order) (points int, err error) {
 		return 0, nil
 	case err != nil:
 		return 0, fmt.Errorf("rewarding order %s: %w", o.ID, err)
-	case res.RewardEquivalentPoints == nil:
+	case res.RewardEquivalentPoints == 0:
 		return 0, nil
 	}
-	return int(*res.RewardEquivalentPoints), nil
+	return int(res.RewardEquivalentPoints), nil
 }

@@ -37,7 +37,7 @@ func TestOrderPaid(t *testing.T) {
 		}
 	}
 	bal, err := srv.Client.GetCustomerBalance(ctx, "cust_1")
-	if err != nil || *bal.AvailablePointsBalance != 150 {
+	if err != nil || bal.AvailablePointsBalance != 150 {
 		t.Errorf("balance %v, error %v; want 150", bal, err)
 	}
 }
@@ -71,7 +71,7 @@ func TestOrderPaidWithAFake(t *testing.T) {
 		want    int
 		wantErr bool
 	}{
-		{"points", fakeRewarder{res: &client.RewardCashbackResult{RewardEquivalentPoints: new(7.0)}}, 7, false},
+		{"points", fakeRewarder{res: &client.RewardCashbackResult{RewardEquivalentPoints: 7.0}}, 7, false},
 		{"a lost answer of an applied call", fakeRewarder{err: client.ErrAlreadyApplied}, 0, false},
 		{"a refusal", fakeRewarder{err: &client.APIError{StatusCode: 422, Code: client.ErrorCodeCashbackDisabled}}, 0, true},
 	}

@@ -1,7 +1,7 @@
 // Package control is the Go client of the gameball-go mock server's control
 // API (/_mock/): reset, seed, dump and load the state, move the clock, inject
 // faults, read the journal, health and readiness. The models and the client
-// are generated from spec/control/mock-control.yaml (control.gen.go); this
+// are generated from spec/controldoc/mock-control.yaml (control.gen.go); this
 // file adds what the document cannot say.
 //
 //	c, err := control.NewClientWithResponses("http://127.0.0.1:8741", control.WithAdminKey(key))

@@ -183,7 +183,7 @@ type Balance struct {
 // Batch defines model for Batch.
 type Batch struct {
 	FailedItems    int       `json:"failedItems"`
-	Id             int64     `json:"id"`
+	ID             int64     `json:"id"`
 	Kind           BatchKind `json:"kind"`
 	Message        *string   `json:"message,omitempty"`
 	ProcessedItems int       `json:"processedItems"`
@@ -234,11 +234,11 @@ type ClockSet struct {
 type ControlError struct {
 	// Code Example: 3003
 	Code             int     `json:"code"`
-	DocumentationUrl *string `json:"documentationUrl,omitempty"`
+	DocumentationURL *string `json:"documentationUrl,omitempty"`
 
 	// Message Example: by: "3x" is not a duration (72h, 30m, 3d)
 	Message   string  `json:"message"`
-	RequestId *string `json:"requestId,omitempty"`
+	RequestID *string `json:"requestId,omitempty"`
 
 	// Type Example: PayloadError
 	Type string `json:"type"`
@@ -249,7 +249,7 @@ type Customer struct {
 	Aliases *[]string `json:"aliases,omitempty"`
 	Balance Balance   `json:"balance"`
 	Email   *string   `json:"email,omitempty"`
-	Id      string    `json:"id"`
+	ID      string    `json:"id"`
 	Mobile  *string   `json:"mobile,omitempty"`
 
 	// Tier The tier in effect, pinned or earned.
@@ -268,7 +268,7 @@ type CustomerDetail struct {
 // CustomerFixture defines model for CustomerFixture.
 type CustomerFixture struct {
 	Email *string `json:"email,omitempty"`
-	Id    string  `json:"id"`
+	ID    string  `json:"id"`
 
 	// Ledger Ledger entries, recorded in this order after the opening balance.
 	Ledger *[]LedgerFixture `json:"ledger,omitempty"`
@@ -316,7 +316,7 @@ type FaultRule struct {
 	Account         *string   `json:"account,omitempty"`
 	CloseConnection *bool     `json:"closeConnection,omitempty"`
 	CreatedAt       time.Time `json:"createdAt"`
-	CustomerId      *string   `json:"customerId,omitempty"`
+	CustomerID      *string   `json:"customerId,omitempty"`
 
 	// Error The Gameball error object to answer with; what is left out follows the status.
 	Error *FaultError `json:"error,omitempty"`
@@ -324,8 +324,8 @@ type FaultRule struct {
 	// Hits How many requests the rule fired for.
 	Hits int `json:"hits"`
 
-	// Id Example: f1
-	Id string `json:"id"`
+	// ID Example: f1
+	ID string `json:"id"`
 
 	// Latency Either fixed, or min and max (uniformly random in between); durations as in Go (250ms, 2s), at most 60s.
 	Latency     *Latency `json:"latency,omitempty"`
@@ -346,8 +346,8 @@ type FaultRuleInput struct {
 	// CloseConnection Close the connection without answering.
 	CloseConnection *bool `json:"closeConnection,omitempty"`
 
-	// CustomerId Only requests that name this customerId (in the path, the body, or a batch item).
-	CustomerId *string `json:"customerId,omitempty"`
+	// CustomerID Only requests that name this customerId (in the path, the body, or a batch item).
+	CustomerID *string `json:"customerId,omitempty"`
 
 	// Error The Gameball error object to answer with; what is left out follows the status.
 	Error *FaultError `json:"error,omitempty"`
@@ -388,7 +388,7 @@ type HealthStatus string
 // Hold defines model for Hold.
 type Hold struct {
 	CreatedAt  time.Time `json:"createdAt"`
-	CustomerId string    `json:"customerId"`
+	CustomerID string    `json:"customerId"`
 	ExpiresAt  time.Time `json:"expiresAt"`
 	Points     int64     `json:"points"`
 
@@ -411,7 +411,7 @@ type Journal struct {
 type JournalEntry struct {
 	Account     *string   `json:"account,omitempty"`
 	Closed      *bool     `json:"closed,omitempty"`
-	CustomerIds *[]string `json:"customerIds,omitempty"`
+	CustomerIDs *[]string `json:"customerIds,omitempty"`
 
 	// ErrorCode Gameball's error code, for a refusal.
 	ErrorCode *int `json:"errorCode,omitempty"`
@@ -430,7 +430,7 @@ type JournalEntry struct {
 	RequestBody          interface{}       `json:"requestBody,omitempty"`
 	RequestBodyTruncated *bool             `json:"requestBodyTruncated,omitempty"`
 	RequestHeaders       map[string]string `json:"requestHeaders"`
-	RequestId            string            `json:"requestId"`
+	RequestID            string            `json:"requestId"`
 
 	// ResponseBody The JSON body, or the text when it is not JSON.
 	ResponseBody          interface{} `json:"responseBody,omitempty"`
@@ -462,11 +462,11 @@ type LedgerEntry struct {
 
 	// AvailableAt When the points count as available; later than the clock's time means pending.
 	AvailableAt time.Time `json:"availableAt"`
-	BatchId     *int64    `json:"batchId,omitempty"`
+	BatchID     *int64    `json:"batchId,omitempty"`
 
 	// ExpiresAt When the points expire, set by a manual transaction's expiryAfter; absent means the program's pointsExpiry.
 	ExpiresAt             *time.Time `json:"expiresAt,omitempty"`
-	GameballTransactionId int64      `json:"gameballTransactionId"`
+	GameballTransactionID int64      `json:"gameballTransactionId"`
 	Kind                  EntryKind  `json:"kind"`
 	Points                int64      `json:"points"`
 	Reason                *string    `json:"reason,omitempty"`
@@ -475,7 +475,7 @@ type LedgerEntry struct {
 	// Reverses A refund entry's order, by its transactionId.
 	Reverses      *string   `json:"reverses,omitempty"`
 	Time          time.Time `json:"time"`
-	TransactionId *string   `json:"transactionId,omitempty"`
+	TransactionID *string   `json:"transactionId,omitempty"`
 	Username      *string   `json:"username,omitempty"`
 }
 
@@ -485,15 +485,15 @@ type LedgerFixture struct {
 	AvailableAt *time.Time `json:"availableAt,omitempty"`
 	Kind        EntryKind  `json:"kind"`
 
-	// Points Positive earns, negative deducts; not 0.
+	// Points Positive earns, negative deducts; not 0. A redemption's are negative. A seeded cashback counts as paid at the base rate (points ÷ baseRate), which its refunds are measured against.
 	Points int64   `json:"points"`
 	Reason *string `json:"reason,omitempty"`
 
 	// Time When the transaction happened; default now.
 	Time *time.Time `json:"time,omitempty"`
 
-	// TransactionId Required for cashback and manual entries; unique in the account.
-	TransactionId *string `json:"transactionId,omitempty"`
+	// TransactionID Required for cashback, manual and redemption entries; unique in the account, but that a redemption and a cashback may share an order's id (an order paid partly with points).
+	TransactionID *string `json:"transactionId,omitempty"`
 	Username      *string `json:"username,omitempty"`
 }
 
@@ -556,14 +556,14 @@ type StateAccount struct {
 
 	// Holds Holds not released (used and expired ones included).
 	Holds                     *[]Hold `json:"holds,omitempty"`
-	LastBatchId               int64   `json:"lastBatchId"`
-	LastGameballTransactionId int64   `json:"lastGameballTransactionId"`
+	LastBatchID               int64   `json:"lastBatchId"`
+	LastGameballTransactionID int64   `json:"lastGameballTransactionId"`
 	Name                      string  `json:"name"`
 }
 
 // StateBatch defines model for StateBatch.
 type StateBatch struct {
-	Id          int64                `json:"id"`
+	ID          int64                `json:"id"`
 	Items       []StateBatchItem     `json:"items"`
 	Kind        BatchKind            `json:"kind"`
 	Message     *string              `json:"message,omitempty"`
@@ -575,31 +575,31 @@ type StateBatch struct {
 // StateBatchItem defines model for StateBatchItem.
 type StateBatchItem struct {
 	Amount          float64        `json:"amount"`
-	CustomerId      string         `json:"customerId"`
+	CustomerID      string         `json:"customerId"`
 	Email           *string        `json:"email,omitempty"`
 	Merchant        *StateMerchant `json:"merchant,omitempty"`
 	Mobile          *string        `json:"mobile,omitempty"`
 	Reason          *string        `json:"reason,omitempty"`
 	ReturnWindow    *int           `json:"returnWindow,omitempty"`
-	TransactionId   *string        `json:"transactionId,omitempty"`
+	TransactionID   *string        `json:"transactionId,omitempty"`
 	TransactionTime *time.Time     `json:"transactionTime,omitempty"`
 }
 
 // StateBatchOutcome defines model for StateBatchOutcome.
 type StateBatchOutcome struct {
-	CustomerId            string  `json:"customerId"`
+	CustomerID            string  `json:"customerId"`
 	ErrorCode             *int    `json:"errorCode,omitempty"`
 	ErrorMessage          *string `json:"errorMessage,omitempty"`
-	GameballTransactionId *int64  `json:"gameballTransactionId,omitempty"`
+	GameballTransactionID *int64  `json:"gameballTransactionId,omitempty"`
 	Points                *int64  `json:"points,omitempty"`
-	TransactionId         *string `json:"transactionId,omitempty"`
+	TransactionID         *string `json:"transactionId,omitempty"`
 }
 
 // StateCustomer defines model for StateCustomer.
 type StateCustomer struct {
 	Aliases *[]string     `json:"aliases,omitempty"`
 	Email   *string       `json:"email,omitempty"`
-	Id      string        `json:"id"`
+	ID      string        `json:"id"`
 	Ledger  []LedgerEntry `json:"ledger"`
 	Mobile  *string       `json:"mobile,omitempty"`
 
@@ -610,9 +610,9 @@ type StateCustomer struct {
 // StateMerchant defines model for StateMerchant.
 type StateMerchant struct {
 	Branch   *string `json:"branch,omitempty"`
-	BranchId *string `json:"branchId,omitempty"`
+	BranchID *string `json:"branchId,omitempty"`
 	Name     *string `json:"name,omitempty"`
-	UniqueId *string `json:"uniqueId,omitempty"`
+	UniqueID *string `json:"uniqueId,omitempty"`
 }
 
 // BadRequest Gameball's error object, as the mock answers it for the control API too.
@@ -635,8 +635,8 @@ type ListJournalParams struct {
 	// Operation Only exchanges of this operationId (e.g. rewardCashback).
 	Operation *string `form:"operation,omitempty" json:"operation,omitempty"`
 
-	// CustomerId Only exchanges that name this customerId (in the path, the body, or a batch item).
-	CustomerId *string `form:"customerId,omitempty" json:"customerId,omitempty"`
+	// CustomerID Only exchanges that name this customerId (in the path, the body, or a batch item).
+	CustomerID *string `form:"customerId,omitempty" json:"customerId,omitempty"`
 
 	// Account Only exchanges authenticated as this account.
 	Account *string `form:"account,omitempty" json:"account,omitempty"`
@@ -761,7 +761,7 @@ type ClientInterface interface {
 	// GetCustomer Read a customer and their ledger
 	//
 	// Corresponds with GET /_mock/accounts/{account}/customers/{customerId} (the `GetCustomer` operationId).
-	GetCustomer(ctx context.Context, account string, customerId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetCustomer(ctx context.Context, account string, customerID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ResetClock Back to real time
 	//
@@ -981,8 +981,8 @@ func (c *Client) ListCustomers(ctx context.Context, account string, reqEditors .
 // GetCustomer Read a customer and their ledger
 //
 // Corresponds with GET /_mock/accounts/{account}/customers/{customerId} (the `GetCustomer` operationId).
-func (c *Client) GetCustomer(ctx context.Context, account string, customerId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCustomerRequest(c.Server, account, customerId)
+func (c *Client) GetCustomer(ctx context.Context, account string, customerID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCustomerRequest(c.Server, account, customerID)
 	if err != nil {
 		return nil, err
 	}
@@ -1488,7 +1488,7 @@ func NewListCustomersRequest(server string, account string) (*http.Request, erro
 }
 
 // NewGetCustomerRequest constructs an http.Request for the GetCustomer method
-func NewGetCustomerRequest(server string, account string, customerId string) (*http.Request, error) {
+func NewGetCustomerRequest(server string, account string, customerID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1500,7 +1500,7 @@ func NewGetCustomerRequest(server string, account string, customerId string) (*h
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "customerId", customerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "customerId", customerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -1918,9 +1918,9 @@ func NewListJournalRequest(server string, params *ListJournalParams) (*http.Requ
 
 		}
 
-		if params.CustomerId != nil {
+		if params.CustomerID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "customerId", *params.CustomerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "customerId", *params.CustomerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2265,7 +2265,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /_mock/accounts/{account}/customers/{customerId} (the `GetCustomer` operationId).
-	GetCustomerWithResponse(ctx context.Context, account string, customerId string, reqEditors ...RequestEditorFn) (*GetCustomerResponse, error)
+	GetCustomerWithResponse(ctx context.Context, account string, customerID string, reqEditors ...RequestEditorFn) (*GetCustomerResponse, error)
 
 	// ResetClockWithResponse Back to real time
 	//
@@ -3668,8 +3668,8 @@ func (c *ClientWithResponses) ListCustomersWithResponse(ctx context.Context, acc
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /_mock/accounts/{account}/customers/{customerId} (the `GetCustomer` operationId).
-func (c *ClientWithResponses) GetCustomerWithResponse(ctx context.Context, account string, customerId string, reqEditors ...RequestEditorFn) (*GetCustomerResponse, error) {
-	rsp, err := c.GetCustomer(ctx, account, customerId, reqEditors...)
+func (c *ClientWithResponses) GetCustomerWithResponse(ctx context.Context, account string, customerID string, reqEditors ...RequestEditorFn) (*GetCustomerResponse, error) {
+	rsp, err := c.GetCustomer(ctx, account, customerID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/gbtime"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver"
@@ -70,7 +71,7 @@ func TestDashboard(t *testing.T) {
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	account := cfg.Accounts[0]
-	gb, err := client.NewClientWithResponses(ts.URL, client.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+	gb, err := gbapi.NewClientWithResponses(ts.URL, gbapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 		r.Header.Set("apikey", account.APIKey)
 		r.Header.Set("secretkey", account.SecretKey)
 		return nil
@@ -128,7 +129,7 @@ func TestDashboard(t *testing.T) {
 	// A cashback call: the customer shows up with the balance.
 	when := gbtime.New(time.Now().Add(-time.Minute).UTC().Truncate(time.Second))
 	if res, err := gb.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{
-		CustomerId: "cust_e2e", TransactionId: "E2E-1", TransactionTime: when, Amount: 150,
+		CustomerID: "cust_e2e", TransactionID: "E2E-1", TransactionTime: when, Amount: 150,
 	}); err != nil || res.StatusCode() != 200 {
 		t.Fatalf("reward cashback: %v", err)
 	}
@@ -137,12 +138,12 @@ func TestDashboard(t *testing.T) {
 
 	// The lifecycle: a hold, and a refund of part of the order. The customer
 	// shows the held points; a click shows the hold and the refund's order.
-	hold, err := gb.HoldPointsWithResponse(context.Background(), client.HoldRequest{CustomerId: "cust_e2e", TransactionTime: when, PointsToHold: new(40)})
+	hold, err := gb.HoldPointsWithResponse(context.Background(), client.HoldRequest{CustomerID: "cust_e2e", TransactionTime: when, PointsToHold: new(40)})
 	if err != nil || hold.JSON200 == nil {
 		t.Fatalf("hold: %v", err)
 	}
 	if res, err := gb.RefundTransactionWithResponse(context.Background(), client.RefundRequest{
-		CustomerId: "cust_e2e", RefundTransactionId: "E2E-R1", ReverseTransactionId: "E2E-1", TransactionTime: when, RefundAmount: new(50.0),
+		CustomerID: "cust_e2e", RefundTransactionID: "E2E-R1", ReverseTransactionID: "E2E-1", TransactionTime: when, RefundAmount: new(50.0),
 	}); err != nil || res.StatusCode() != 200 {
 		t.Fatalf("refund: %v", err)
 	}
@@ -150,20 +151,20 @@ func TestDashboard(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(customerRow)); err != nil {
 		t.Fatalf("click the customer: %v", err)
 	}
-	holdRow := fmt.Sprintf(`[data-testid="hold-row"][data-hold-reference="%s"]`, *hold.JSON200.HoldReference)
+	holdRow := fmt.Sprintf(`[data-testid="hold-row"][data-hold-reference="%s"]`, hold.JSON200.HoldReference)
 	see("the active hold of 40 points", field(holdRow, "state")+` === "Active" && `+field(holdRow, "points")+` === "40"`)
 	see("the refund's order in the ledger", `[...document.querySelectorAll('[data-testid="ledger-row"] [data-field="refunds"]')].some((td) => td.textContent === "E2E-1")`)
 
 	// A batch job: its progress reaches completed.
 	items := make([]client.CashbackBatchItem, 25)
 	for i := range items {
-		items[i] = client.CashbackBatchItem{CustomerId: "cust_batch", TransactionId: "E2E-B" + strconv.Itoa(i), TransactionTime: when, Amount: 4}
+		items[i] = client.CashbackBatchItem{CustomerID: "cust_batch", TransactionID: "E2E-B" + strconv.Itoa(i), TransactionTime: when, Amount: 4}
 	}
-	batch, err := gb.RewardCashbackBatchWithResponse(context.Background(), client.RewardCashbackBatchRequest{Body: &items})
+	batch, err := gb.RewardCashbackBatchWithResponse(context.Background(), client.RewardCashbackBatchRequest{Body: items})
 	if err != nil || batch.JSON200 == nil {
 		t.Fatalf("batch: %v", err)
 	}
-	batchRow := fmt.Sprintf(`[data-testid="batch-row"][data-batch-id="%d"]`, int(*batch.JSON200.JobId))
+	batchRow := fmt.Sprintf(`[data-testid="batch-row"][data-batch-id="%d"]`, int(batch.JSON200.JobID))
 	see("the batch job completed with 25 of 25 items", field(batchRow, "state")+` === "completed" && `+
 		field(batchRow, "progress")+`.trim() === "25/25" && document.querySelector('`+batchRow+` progress').value === 100`)
 	see("cust_batch with the batch's 100 points", field(`[data-testid="customer-row"][data-customer-id="cust_batch"]`, "available")+` === "100"`)
@@ -174,7 +175,7 @@ func TestDashboard(t *testing.T) {
 	if err != nil || rule.JSON201 == nil {
 		t.Fatalf("create a fault rule: %v", err)
 	}
-	faultRow := fmt.Sprintf(`[data-testid="fault-row"][data-fault-id="%s"]`, rule.JSON201.Id)
+	faultRow := fmt.Sprintf(`[data-testid="fault-row"][data-fault-id="%s"]`, rule.JSON201.ID)
 	see("the fault rule", field(faultRow, "operation")+` === "rewardCashback" && `+field(faultRow, "effect")+` === "503"`)
 	if err := chromedp.Do(ctx, chromedp.Click(faultRow+` button`)); err != nil {
 		t.Fatalf("click delete: %v", err)

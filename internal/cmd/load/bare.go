@@ -32,12 +32,12 @@ func serveBare(stdout io.Writer) error {
 			_ = json.NewEncoder(w).Encode(client.GameballError{Code: 3003, Type: "PayloadError", Message: err.Error()})
 			return
 		}
-		points := float64(int64(req.Amount))
+		points := int64(req.Amount)
 		_ = json.NewEncoder(w).Encode(client.RewardCashbackResult{
-			CustomerId:             &req.CustomerId,
-			GameballTransactionId:  ptr(float64(ids.Add(1))),
-			RewardAmount:           ptr(points * 0.05),
-			RewardEquivalentPoints: &points,
+			CustomerID:             req.CustomerID,
+			GameballTransactionID:  ids.Add(1),
+			RewardAmount:           float64(points) * 0.05,
+			RewardEquivalentPoints: points,
 		})
 	})
 	srv := &http.Server{
@@ -49,5 +49,3 @@ func serveBare(stdout io.Writer) error {
 	fmt.Fprintln(stdout, ln.Addr().String())
 	return srv.Serve(ln)
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -27,7 +27,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/gbkit/gameball-go/internal/specupdate"
+	"github.com/gbkit/gameball-go/internal/specdiff"
 )
 
 const prefix = "/api/v4.0/integrations"
@@ -65,7 +65,7 @@ func run(publishedPath, seeds, out string) error {
 		if err != nil {
 			return err
 		}
-		raw, err := specupdate.Extract(page)
+		raw, err := specdiff.Extract(page)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}

@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/internal/bundle"
-	"github.com/gbkit/gameball-go/internal/specupdate"
+	"github.com/gbkit/gameball-go/internal/specdiff"
 )
 
 func main() {
@@ -41,11 +41,11 @@ func run(dir, from string) error {
 	if err != nil {
 		return err
 	}
-	newDoc, err := specupdate.Extract(raw)
+	newDoc, err := specdiff.Extract(raw)
 	if err != nil {
 		return fmt.Errorf("%s: %w", from, err)
 	}
-	res, err := specupdate.Plan(dir, newDoc)
+	res, err := specdiff.Plan(dir, newDoc)
 	if err != nil {
 		return err
 	}

@@ -110,7 +110,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		_ = finish()
 	}()
 	// Header, body, write and idle timeouts and the header size limit:
-	// mockserver/limits.go.
+	// mockserver/httpserver.go.
 	srv := mockserver.NewHTTPServer(handler, mockserver.DefaultTimeouts, slog.NewLogLogger(logger.Handler(), slog.LevelWarn))
 	printBanner(stdout, "http://"+ln.Addr().String(), cfg, *configPath == "")
 	qa.printBanner(stdout, ln.Addr(), logger)

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/gbkit/gameball-go/client"
+	"github.com/gbkit/gameball-go/client/gbapi"
 	"github.com/gbkit/gameball-go/gbtime"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver"
@@ -104,10 +105,10 @@ func writeFixtures(t *testing.T, path string, n int) {
 	f := control.Fixtures{Accounts: []control.AccountFixture{{Name: "default"}}}
 	for i := range n {
 		f.Accounts[0].Customers = append(f.Accounts[0].Customers, control.CustomerFixture{
-			Id: fmt.Sprintf("fixture_%04d", i), Points: ptr(int64(100 + i)),
+			ID: fmt.Sprintf("fixture_%04d", i), Points: new(int64(100 + i)),
 			Ledger: &[]control.LedgerFixture{
-				{Kind: control.EntryKindCashback, TransactionId: ptr(fmt.Sprintf("FX-%04d-a", i)), Points: 40},
-				{Kind: control.EntryKindManual, TransactionId: ptr(fmt.Sprintf("FX-%04d-b", i)), Points: -5, Reason: ptr("fixture"), Username: ptr("qa")},
+				{Kind: control.EntryKindCashback, TransactionID: new(fmt.Sprintf("FX-%04d-a", i)), Points: 40},
+				{Kind: control.EntryKindManual, TransactionID: new(fmt.Sprintf("FX-%04d-b", i)), Points: -5, Reason: new("fixture"), Username: new("qa")},
 			},
 		})
 	}
@@ -155,7 +156,7 @@ func loadsInto(t *testing.T, path string) int {
 func writer(ctx context.Context, url string, worker int, acked *atomic.Int64) {
 	cfg := loyalty.DefaultConfig().Accounts[0]
 	hc := &http.Client{Timeout: 5 * time.Second}
-	gb, _ := client.NewClientWithResponses(url, client.WithHTTPClient(hc), client.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+	gb, _ := gbapi.NewClientWithResponses(url, gbapi.WithHTTPClient(hc), gbapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 		r.Header.Set("apikey", cfg.APIKey)
 		r.Header.Set("secretkey", cfg.SecretKey)
 		return nil
@@ -167,17 +168,17 @@ func writer(ctx context.Context, url string, worker int, acked *atomic.Int64) {
 		ok := false
 		switch i % 4 {
 		case 0, 1:
-			res, err := gb.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{CustomerId: fmt.Sprintf("w%d_%d", worker, i%50), TransactionId: id, TransactionTime: when, Amount: 12.5})
+			res, err := gb.RewardCashbackWithResponse(ctx, client.RewardCashbackRequest{CustomerID: fmt.Sprintf("w%d_%d", worker, i%50), TransactionID: id, TransactionTime: when, Amount: 12.5})
 			ok = err == nil && res.StatusCode() == 200
 		case 2:
-			res, err := gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{CustomerId: fmt.Sprintf("fixture_%04d", i%300), TransactionId: id, TransactionTime: new(when), Points: new(3), Username: "qa", Reason: "kill test"})
+			res, err := gb.AddManualTransactionWithResponse(ctx, client.AddManualTransactionRequest{CustomerID: fmt.Sprintf("fixture_%04d", i%300), TransactionID: id, TransactionTime: when, Points: new(3), Username: "qa", Reason: "kill test"})
 			ok = err == nil && res.StatusCode() == 200
 		case 3:
 			items := make([]client.BalanceAdjustmentItem, 10)
 			for k := range items {
-				items[k] = client.BalanceAdjustmentItem{CustomerId: fmt.Sprintf("batch_%d", k), Amount: 1}
+				items[k] = client.BalanceAdjustmentItem{CustomerID: fmt.Sprintf("batch_%d", k), Amount: 1}
 			}
-			res, err := gb.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: &items})
+			res, err := gb.AdjustBalanceBatchWithResponse(ctx, client.AdjustBalanceBatchRequest{Body: items})
 			ok = err == nil && res.StatusCode() == 200
 			if worker == 0 {
 				_, _ = ctl.AdvanceClockWithResponse(ctx, control.ClockAdvance{By: "1m"})
@@ -381,8 +382,6 @@ func testSIGTERM(t *testing.T, bin string) {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // BenchmarkKillLoss measures what a SIGKILL loses with the default
 // debounce: one sequential writer of cashback calls, killed at a random
 // moment; per kill, how long before it the oldest acknowledged write that
@@ -397,7 +396,7 @@ func BenchmarkKillLoss(b *testing.B) {
 		state := filepath.Join(b.TempDir(), "state.json")
 		p := startMock(b, bin, "-state", state, "-journal", "0")
 		hc := &http.Client{Timeout: 5 * time.Second}
-		gb, _ := client.NewClientWithResponses(p.url, client.WithHTTPClient(hc), client.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+		gb, _ := gbapi.NewClientWithResponses(p.url, gbapi.WithHTTPClient(hc), gbapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 			r.Header.Set("apikey", cfg.APIKey)
 			r.Header.Set("secretkey", cfg.SecretKey)
 			return nil
@@ -406,9 +405,9 @@ func BenchmarkKillLoss(b *testing.B) {
 		acked := map[int64]time.Time{} // gameballTransactionId: when acknowledged
 		killAt := time.Now().Add(time.Duration(500+rand.IntN(1500)) * time.Millisecond)
 		for n := 0; time.Now().Before(killAt); n++ {
-			res, err := gb.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{CustomerId: fmt.Sprintf("k_%d", n%20), TransactionId: fmt.Sprintf("K-%d-%d", i, n), TransactionTime: when, Amount: 10})
-			if err == nil && res.JSON200 != nil && res.JSON200.GameballTransactionId != nil {
-				acked[int64(*res.JSON200.GameballTransactionId)] = time.Now()
+			res, err := gb.RewardCashbackWithResponse(context.Background(), client.RewardCashbackRequest{CustomerID: fmt.Sprintf("k_%d", n%20), TransactionID: fmt.Sprintf("K-%d-%d", i, n), TransactionTime: when, Amount: 10})
+			if err == nil && res.JSON200 != nil && res.JSON200.GameballTransactionID != 0 {
+				acked[res.JSON200.GameballTransactionID] = time.Now()
 			}
 		}
 		killed := time.Now()

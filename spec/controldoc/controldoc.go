@@ -1,9 +1,9 @@
-// Package control owns the OpenAPI document of the mock server's control API
+// Package controldoc owns the OpenAPI document of the mock server's control API
 // (mock-control.yaml): gameball-go's own document, not Gameball's, so its
 // operationIds and type names are written in it. `go generate ./...` makes
-// the client (mockserver/control) and the server (mockserver/control/controlapi)
+// the client (mockserver/control) and the server (internal/controlserver)
 // from it; the mock server validates control requests with it.
-package control
+package controldoc
 
 import (
 	_ "embed"

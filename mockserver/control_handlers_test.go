@@ -11,7 +11,7 @@ import (
 	"github.com/gbkit/gameball-go/client"
 	"github.com/gbkit/gameball-go/mockserver"
 	"github.com/gbkit/gameball-go/mockserver/control"
-	controlspec "github.com/gbkit/gameball-go/spec/control"
+	"github.com/gbkit/gameball-go/spec/controldoc"
 )
 
 // TestControlAPI drives every operation of the control API through its
@@ -77,13 +77,13 @@ func TestControlAPI(t *testing.T) {
 		{"seed", func(t *testing.T) {
 			res, err := m.ctl.SeedWithResponse(ctx, control.Fixtures{Accounts: []control.AccountFixture{
 				{Name: "default", Customers: []control.CustomerFixture{
-					{Id: "cust_gold", Tier: ptr("Gold"), Points: ptr(int64(1500))},
-					{Id: "cust_pending", Ledger: &[]control.LedgerFixture{
-						{Kind: control.EntryKindCashback, TransactionId: ptr("FIX-1"), Points: 120, AvailableAt: &pendingUntil},
-						{Kind: control.EntryKindManual, TransactionId: ptr("FIX-2"), Points: 30, Reason: ptr("welcome"), Username: ptr("qa")},
+					{ID: "cust_gold", Tier: new("Gold"), Points: new(int64(1500))},
+					{ID: "cust_pending", Ledger: &[]control.LedgerFixture{
+						{Kind: control.EntryKindCashback, TransactionID: new("FIX-1"), Points: 120, AvailableAt: &pendingUntil},
+						{Kind: control.EntryKindManual, TransactionID: new("FIX-2"), Points: 30, Reason: new("welcome"), Username: new("qa")},
 					}},
 				}},
-				{Name: "second", Customers: []control.CustomerFixture{{Id: "other_1", Email: ptr("o@example.com")}}},
+				{Name: "second", Customers: []control.CustomerFixture{{ID: "other_1", Email: new("o@example.com")}}},
 			}})
 			if err != nil || res.JSON200 == nil {
 				t.Fatalf("%v %s", err, bodyOf(res, func(r *control.SeedResponse) []byte { return r.Body }))
@@ -116,7 +116,7 @@ func TestControlAPI(t *testing.T) {
 				t.Fatal(err)
 			}
 			l := res.JSON200.Ledger
-			if len(l) != 2 || deref(l[0].TransactionId) != "FIX-1" || !l[0].AvailableAt.Equal(pendingUntil) || l[1].Kind != control.EntryKindManual || deref(l[1].Username) != "qa" {
+			if len(l) != 2 || deref(l[0].TransactionID) != "FIX-1" || !l[0].AvailableAt.Equal(pendingUntil) || l[1].Kind != control.EntryKindManual || deref(l[1].Username) != "qa" {
 				t.Fatalf("ledger %s", res.Body)
 			}
 		}},
@@ -154,10 +154,10 @@ func TestControlAPI(t *testing.T) {
 		}},
 		{"listBatches", func(t *testing.T) {
 			items := []client.CashbackBatchItem{
-				{CustomerId: "cust_gold", TransactionId: "B-1", Amount: 10, TransactionTime: cashbackBody("", "", 0).TransactionTime},
-				{CustomerId: "cust_new", TransactionId: "B-2", Amount: 20, TransactionTime: cashbackBody("", "", 0).TransactionTime},
+				{CustomerID: "cust_gold", TransactionID: "B-1", Amount: 10, TransactionTime: cashbackBody("", "", 0).TransactionTime},
+				{CustomerID: "cust_new", TransactionID: "B-2", Amount: 20, TransactionTime: cashbackBody("", "", 0).TransactionTime},
 			}
-			res, err := m.gb.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: &items})
+			res, err := m.gb.RewardCashbackBatchWithResponse(ctx, client.RewardCashbackBatchRequest{Body: items})
 			if err != nil || res.JSON200 == nil {
 				t.Fatalf("batch: %v", err)
 			}
@@ -176,12 +176,12 @@ func TestControlAPI(t *testing.T) {
 		}},
 		{"createFault, getFault, listFaults, deleteFault", func(t *testing.T) {
 			created, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{
-				Operation: "getCustomerBalance", CustomerId: ptr("cust_gold"), Status: ptr(503), Times: ptr(1),
+				Operation: "getCustomerBalance", CustomerID: new("cust_gold"), Status: new(503), Times: new(1),
 			})
 			if err != nil || created.JSON201 == nil {
 				t.Fatalf("%v %s", err, bodyOf(created, func(r *control.CreateFaultResponse) []byte { return r.Body }))
 			}
-			id := created.JSON201.Id
+			id := created.JSON201.ID
 			if res, _ := m.gb.GetCustomerBalanceWithResponse(ctx, "cust_gold", nil); res.StatusCode() != 503 || res.JSON503 == nil || res.JSON503.Code != 5003 {
 				t.Fatalf("balance under the rule answered %d %s", res.StatusCode(), res.Body)
 			}
@@ -201,7 +201,7 @@ func TestControlAPI(t *testing.T) {
 		}},
 		{"clearFaults", func(t *testing.T) {
 			for _, op := range []string{"rewardCashback", "*"} {
-				if res, _ := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: op, Status: ptr(500)}); res.JSON201 == nil {
+				if res, _ := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: op, Status: new(500)}); res.JSON201 == nil {
 					t.Fatalf("createFault(%s): %s", op, res.Body)
 				}
 			}
@@ -213,7 +213,7 @@ func TestControlAPI(t *testing.T) {
 			}
 		}},
 		{"listJournal", func(t *testing.T) {
-			res, err := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{Operation: ptr("getCustomerBalance"), CustomerId: ptr("cust_gold")})
+			res, err := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{Operation: new("getCustomerBalance"), CustomerID: new("cust_gold")})
 			if err != nil || res.JSON200 == nil {
 				t.Fatal(err)
 			}
@@ -221,7 +221,7 @@ func TestControlAPI(t *testing.T) {
 			if len(entries) != 1 || entries[0].Status != 503 || deref(entries[0].Faults)[0] == "" || deref(entries[0].Account) != "default" {
 				t.Fatalf("journal %s", res.Body)
 			}
-			all, _ := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{Limit: ptr(1)})
+			all, _ := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{Limit: new(1)})
 			if all.JSON200 == nil || len(all.JSON200.Entries) != 1 || all.JSON200.Total != 2 || all.JSON200.Capacity != mockserver.DefaultJournalSize {
 				t.Fatalf("journal with limit 1: %s", all.Body)
 			}
@@ -239,7 +239,7 @@ func TestControlAPI(t *testing.T) {
 			if err != nil || dump.JSON200 == nil || dump.JSON200.Format != control.MockStateFormatV1 || len(dump.JSON200.Accounts) != 2 {
 				t.Fatalf("%v %s", err, bodyOf(dump, func(r *control.GetStateResponse) []byte { return r.Body }))
 			}
-			reset, err := m.ctl.ResetWithResponse(ctx, &control.ResetParams{Account: ptr("default")})
+			reset, err := m.ctl.ResetWithResponse(ctx, &control.ResetParams{Account: new("default")})
 			if err != nil || reset.JSON200 == nil || !sameJSON(reset.JSON200.Accounts, []string{"default"}) || reset.JSON200.Clock || reset.JSON200.Journal {
 				t.Fatalf("reset(default): %v %s", err, bodyOf(reset, func(r *control.ResetResponse) []byte { return r.Body }))
 			}
@@ -258,7 +258,7 @@ func TestControlAPI(t *testing.T) {
 			}
 		}},
 		{"reset everything", func(t *testing.T) {
-			if res, _ := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "*", Latency: &control.Latency{Fixed: ptr("1ms")}}); res.JSON201 == nil {
+			if res, _ := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "*", Latency: &control.Latency{Fixed: new("1ms")}}); res.JSON201 == nil {
 				t.Fatal(string(res.Body))
 			}
 			if res, _ := m.ctl.AdvanceClockWithResponse(ctx, control.ClockAdvance{By: "1h"}); res.JSON200 == nil {
@@ -286,7 +286,7 @@ func TestControlAPI(t *testing.T) {
 		}
 	}
 
-	doc, err := controlspec.Load()
+	doc, err := controldoc.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +317,7 @@ func TestControlAPIRefusals(t *testing.T) {
 		says   string
 	}{
 		{"reset an unknown account", func() (answer, error) {
-			res, err := m.ctl.ResetWithResponse(ctx, &control.ResetParams{Account: ptr("nope")})
+			res, err := m.ctl.ResetWithResponse(ctx, &control.ResetParams{Account: new("nope")})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 404, 4004, `account "nope" is not configured (accounts: default, second)`},
 		{"customers of an unknown account", func() (answer, error) {
@@ -333,11 +333,11 @@ func TestControlAPIRefusals(t *testing.T) {
 			return errOf(res.StatusCode(), res.Body), err
 		}, 404, 7000, `customer "ghost" not found`},
 		{"seed a customer twice", func() (answer, error) {
-			res, err := m.ctl.SeedWithResponse(ctx, control.Fixtures{Accounts: []control.AccountFixture{{Name: "default", Customers: []control.CustomerFixture{{Id: "a"}, {Id: "a"}}}}})
+			res, err := m.ctl.SeedWithResponse(ctx, control.Fixtures{Accounts: []control.AccountFixture{{Name: "default", Customers: []control.CustomerFixture{{ID: "a"}, {ID: "a"}}}}})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, `accounts[0] (default): customers[1] (a): customer "a" already exists`},
 		{"seed an unknown tier", func() (answer, error) {
-			res, err := m.ctl.SeedWithResponse(ctx, control.Fixtures{Accounts: []control.AccountFixture{{Name: "default", Customers: []control.CustomerFixture{{Id: "a", Tier: ptr("Platinum")}}}}})
+			res, err := m.ctl.SeedWithResponse(ctx, control.Fixtures{Accounts: []control.AccountFixture{{Name: "default", Customers: []control.CustomerFixture{{ID: "a", Tier: new("Platinum")}}}}})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, `tier "Platinum"`},
 		{"seed an unknown account", func() (answer, error) {
@@ -357,7 +357,7 @@ func TestControlAPIRefusals(t *testing.T) {
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, `by: "soon" is not a duration`},
 		{"a fault rule for an unknown operation", func() (answer, error) {
-			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "rewardCashbak", Status: ptr(500)})
+			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "rewardCashbak", Status: new(500)})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, "rewardCashback"},
 		{"a fault rule that does nothing", func() (answer, error) {
@@ -365,31 +365,31 @@ func TestControlAPIRefusals(t *testing.T) {
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, "does nothing"},
 		{"a fault rule with a 200", func() (answer, error) {
-			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "rewardCashback", Status: ptr(200)})
+			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "rewardCashback", Status: new(200)})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, "status"},
 		{"a fault rule that closes and answers", func() (answer, error) {
-			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "rewardCashback", Status: ptr(500), CloseConnection: ptr(true)})
+			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "rewardCashback", Status: new(500), CloseConnection: new(true)})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, "not both"},
 		{"a fault rule with an error but no status", func() (answer, error) {
-			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "rewardCashback", Error: &control.FaultError{Code: ptr(9004)}})
+			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "rewardCashback", Error: &control.FaultError{Code: new(9004)}})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, "needs a status"},
 		{"a fault rule with a bad latency range", func() (answer, error) {
-			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "*", Latency: &control.Latency{Min: ptr("2s"), Max: ptr("1s")}})
+			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "*", Latency: &control.Latency{Min: new("2s"), Max: new("1s")}})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, "max 1s is less than min 2s"},
 		{"a fault rule with too much latency", func() (answer, error) {
-			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "*", Latency: &control.Latency{Fixed: ptr("2m")}})
+			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "*", Latency: &control.Latency{Fixed: new("2m")}})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, "outside 0..1m0s"},
 		{"a fault rule with probability 0", func() (answer, error) {
-			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "*", Status: ptr(500), Probability: ptr(0.0)})
+			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "*", Status: new(500), Probability: new(0.0)})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, "probability"},
 		{"a fault rule for an unknown account", func() (answer, error) {
-			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "*", Status: ptr(500), Account: ptr("nope")})
+			res, err := m.ctl.CreateFaultWithResponse(ctx, control.FaultRuleInput{Operation: "*", Status: new(500), Account: new("nope")})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, "account"},
 		{"delete an unknown rule", func() (answer, error) {
@@ -397,7 +397,7 @@ func TestControlAPIRefusals(t *testing.T) {
 			return errOf(res.StatusCode(), res.Body), err
 		}, 404, 4004, `fault rule "f999" not found`},
 		{"a journal limit of 0", func() (answer, error) {
-			res, err := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{Limit: ptr(0)})
+			res, err := m.ctl.ListJournalWithResponse(ctx, &control.ListJournalParams{Limit: new(0)})
 			return errOf(res.StatusCode(), res.Body), err
 		}, 422, 3003, "limit"},
 		{"load a state of another version", func() (answer, error) {
@@ -430,7 +430,7 @@ func TestControlAPIRefusals(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.status != tt.status || got.err.Code != tt.code || !strings.Contains(got.err.Message, tt.says) || got.err.RequestId == nil {
+			if got.status != tt.status || got.err.Code != tt.code || !strings.Contains(got.err.Message, tt.says) || got.err.RequestID == nil {
 				t.Fatalf("answered %d %+v (message %q), want %d with code %d saying %q", got.status, got.err, got.err.Message, tt.status, tt.code, tt.says)
 			}
 		})
@@ -497,8 +497,7 @@ func TestControlAdminKey(t *testing.T) {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
-
+// deref reads an optional field of the control API's models, which keep pointers.
 func deref[T any](p *T) T {
 	if p == nil {
 		var zero T

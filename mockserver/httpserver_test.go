@@ -18,7 +18,7 @@ import (
 	"github.com/gbkit/gameball-go/mockserver"
 )
 
-// The limits of mockserver/limits.go, on a real loopback server built as
+// The limits of mockserver/httpserver.go, on a real loopback server built as
 // gameball-mock builds it (NewHTTPServer), with short timeouts. The generous
 // deadlines below only keep a broken server from hanging the test; no test
 // asserts how fast anything is.
@@ -260,14 +260,14 @@ func TestShutdownStopsBatchesBetweenItems(t *testing.T) {
 	}
 	items := make([]client.CashbackBatchItem, 200)
 	for i := range items {
-		items[i] = client.CashbackBatchItem{CustomerId: "cust_batch", TransactionId: fmt.Sprintf("TXN-B-%d", i), TransactionTime: perfRecent(), Amount: 10}
+		items[i] = client.CashbackBatchItem{CustomerID: "cust_batch", TransactionID: fmt.Sprintf("TXN-B-%d", i), TransactionTime: perfRecent(), Amount: 10}
 	}
-	res, err := c.Raw().RewardCashbackBatchWithResponse(context.Background(), client.RewardCashbackBatchRequest{Body: &items})
+	res, err := c.Raw().RewardCashbackBatchWithResponse(context.Background(), client.RewardCashbackBatchRequest{Body: items})
 	if err != nil || res.JSON200 == nil {
 		t.Fatalf("submit: %v %v", err, res)
 	}
 	acct := s.engine.Accounts()[0]
-	id := int64(*res.JSON200.JobId)
+	id := res.JSON200.JobID
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(time.Millisecond) {
 		if st, _ := acct.BatchStatus(id); st.ProcessedItems >= 3 || time.Now().After(deadline) {
 			break

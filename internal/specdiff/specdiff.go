@@ -1,9 +1,9 @@
-// Package specupdate replaces the vendored published document of spec/ with
+// Package specdiff replaces the vendored published document of spec/ with
 // a new version and tells what the change breaks, with oasdiff's checker over
 // the bundles before and after (so only the operations the project takes are
 // compared, named by the overlay's operationIds), and which operations the new
 // version has that the project does not take yet.
-package specupdate
+package specdiff
 
 import (
 	"bytes"

@@ -15,11 +15,11 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	middleware "github.com/oapi-codegen/nethttp-middleware"
 
+	"github.com/gbkit/gameball-go/internal/controlserver"
 	"github.com/gbkit/gameball-go/internal/errcode"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver/control"
-	"github.com/gbkit/gameball-go/mockserver/control/controlapi"
-	controlspec "github.com/gbkit/gameball-go/spec/control"
+	"github.com/gbkit/gameball-go/spec/controldoc"
 )
 
 // AdminKeyHeader carries the admin key to the control API.
@@ -31,11 +31,11 @@ var errAdminKey = newError(errcode.Unauthorized, AdminKeyHeader+" header is miss
 // hand-written handlers, behind a validator of the control document that
 // also checks the admin key.
 func (s *Server) newControl() (*openapi3.T, http.Handler, error) {
-	doc, err := controlspec.Load()
+	doc, err := controldoc.Load()
 	if err != nil {
 		return nil, nil, err
 	}
-	strict := controlapi.NewStrictHandlerWithOptions(&controlHandlers{s: s}, nil, controlapi.StrictHTTPServerOptions{
+	strict := controlserver.NewStrictHandlerWithOptions(&controlHandlers{s: s}, nil, controlserver.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, r, decodeError(err))
 		},
@@ -43,7 +43,7 @@ func (s *Server) newControl() (*openapi3.T, http.Handler, error) {
 			writeError(w, r, asAPIError(err))
 		},
 	})
-	routes := controlapi.HandlerWithOptions(strict, controlapi.StdHTTPServerOptions{
+	routes := controlserver.HandlerWithOptions(strict, controlserver.StdHTTPServerOptions{
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, r, newError(errcode.InvalidValue, "%v", err))
 		},
@@ -115,39 +115,39 @@ type controlHandlers struct {
 	s *Server
 }
 
-var _ controlapi.StrictServerInterface = (*controlHandlers)(nil)
+var _ controlserver.StrictServerInterface = (*controlHandlers)(nil)
 
-func (h *controlHandlers) GetHealth(context.Context, controlapi.GetHealthRequestObject) (controlapi.GetHealthResponseObject, error) {
-	return controlapi.GetHealth200JSONResponse{Status: control.HealthOK}, nil
+func (h *controlHandlers) GetHealth(context.Context, controlserver.GetHealthRequestObject) (controlserver.GetHealthResponseObject, error) {
+	return controlserver.GetHealth200JSONResponse{Status: control.HealthOK}, nil
 }
 
-func (h *controlHandlers) GetReadiness(context.Context, controlapi.GetReadinessRequestObject) (controlapi.GetReadinessResponseObject, error) {
+func (h *controlHandlers) GetReadiness(context.Context, controlserver.GetReadinessRequestObject) (controlserver.GetReadinessResponseObject, error) {
 	// Not ready while the state file cannot be saved: acknowledged
 	// changes would be lost at exit.
 	out := control.Readiness{Ready: h.s.readiness.ready(), Accounts: len(h.s.engine.Accounts())}
 	if path := h.s.readiness.file(); path != "" {
-		out.StateFile = ptr(path)
+		out.StateFile = new(path)
 	}
 	if !out.Ready {
-		return controlapi.GetReadiness503JSONResponse(out), nil
+		return controlserver.GetReadiness503JSONResponse(out), nil
 	}
-	return controlapi.GetReadiness200JSONResponse(out), nil
+	return controlserver.GetReadiness200JSONResponse(out), nil
 }
 
-func (h *controlHandlers) GetDashboard(context.Context, controlapi.GetDashboardRequestObject) (controlapi.GetDashboardResponseObject, error) {
-	return controlapi.GetDashboard200TexthtmlResponse{Body: bytes.NewReader(dashboardHTML), ContentLength: int64(len(dashboardHTML))}, nil
+func (h *controlHandlers) GetDashboard(context.Context, controlserver.GetDashboardRequestObject) (controlserver.GetDashboardResponseObject, error) {
+	return controlserver.GetDashboard200TextHTMLResponse{Body: bytes.NewReader(dashboardHTML), ContentLength: int64(len(dashboardHTML))}, nil
 }
 
-func (h *controlHandlers) Reset(_ context.Context, req controlapi.ResetRequestObject) (controlapi.ResetResponseObject, error) {
+func (h *controlHandlers) Reset(_ context.Context, req controlserver.ResetRequestObject) (controlserver.ResetResponseObject, error) {
 	if name := req.Params.Account; name != nil {
 		a, err := h.s.account(*name)
 		if err != nil {
 			return nil, err
 		}
 		h.s.engine.Reset(a.Name())
-		return controlapi.Reset200JSONResponse{Accounts: []string{a.Name()}}, nil
+		return controlserver.Reset200JSONResponse{Accounts: []string{a.Name()}}, nil
 	}
-	out := controlapi.Reset200JSONResponse{Accounts: []string{}}
+	out := controlserver.Reset200JSONResponse{Accounts: []string{}}
 	h.s.engine.Reset("")
 	for _, a := range h.s.engine.Accounts() {
 		out.Accounts = append(out.Accounts, a.Name())
@@ -163,7 +163,7 @@ func (h *controlHandlers) Reset(_ context.Context, req controlapi.ResetRequestOb
 	return out, nil
 }
 
-func (h *controlHandlers) Seed(_ context.Context, req controlapi.SeedRequestObject) (controlapi.SeedResponseObject, error) {
+func (h *controlHandlers) Seed(_ context.Context, req controlserver.SeedRequestObject) (controlserver.SeedResponseObject, error) {
 	body, err := requireBody(req.Body)
 	if err != nil {
 		return nil, err
@@ -172,14 +172,14 @@ func (h *controlHandlers) Seed(_ context.Context, req controlapi.SeedRequestObje
 	if err != nil {
 		return nil, err
 	}
-	out := controlapi.Seed200JSONResponse{Customers: make([]control.SeededCustomer, 0, len(seeded))}
+	out := controlserver.Seed200JSONResponse{Customers: make([]control.SeededCustomer, 0, len(seeded))}
 	for _, c := range seeded {
 		out.Customers = append(out.Customers, control.SeededCustomer{Account: c.Account, Customer: customerView(c.Customer)})
 	}
 	return out, nil
 }
 
-func (h *controlHandlers) GetState(context.Context, controlapi.GetStateRequestObject) (controlapi.GetStateResponseObject, error) {
+func (h *controlHandlers) GetState(context.Context, controlserver.GetStateRequestObject) (controlserver.GetStateResponseObject, error) {
 	return stateResponse(h.s.DumpState()), nil
 }
 
@@ -193,7 +193,7 @@ func (r stateResponse) VisitGetStateResponse(w http.ResponseWriter) error {
 	return json.NewEncoder(w).Encode(SavedState(r))
 }
 
-func (h *controlHandlers) PutState(_ context.Context, req controlapi.PutStateRequestObject) (controlapi.PutStateResponseObject, error) {
+func (h *controlHandlers) PutState(_ context.Context, req controlserver.PutStateRequestObject) (controlserver.PutStateResponseObject, error) {
 	body, err := requireBody(req.Body)
 	if err != nil {
 		return nil, err
@@ -205,14 +205,14 @@ func (h *controlHandlers) PutState(_ context.Context, req controlapi.PutStateReq
 	if err := h.s.LoadState(st); err != nil {
 		return nil, err
 	}
-	return controlapi.PutState204Response{}, nil
+	return controlserver.PutState204Response{}, nil
 }
 
-func (h *controlHandlers) GetClock(context.Context, controlapi.GetClockRequestObject) (controlapi.GetClockResponseObject, error) {
-	return controlapi.GetClock200JSONResponse(h.s.clockView()), nil
+func (h *controlHandlers) GetClock(context.Context, controlserver.GetClockRequestObject) (controlserver.GetClockResponseObject, error) {
+	return controlserver.GetClock200JSONResponse(h.s.clockView()), nil
 }
 
-func (h *controlHandlers) SetClock(_ context.Context, req controlapi.SetClockRequestObject) (controlapi.SetClockResponseObject, error) {
+func (h *controlHandlers) SetClock(_ context.Context, req controlserver.SetClockRequestObject) (controlserver.SetClockResponseObject, error) {
 	body, err := requireBody(req.Body)
 	if err != nil {
 		return nil, err
@@ -220,10 +220,10 @@ func (h *controlHandlers) SetClock(_ context.Context, req controlapi.SetClockReq
 	if err := h.s.setClock(body.Now); err != nil {
 		return nil, err
 	}
-	return controlapi.SetClock200JSONResponse(h.s.clockView()), nil
+	return controlserver.SetClock200JSONResponse(h.s.clockView()), nil
 }
 
-func (h *controlHandlers) AdvanceClock(_ context.Context, req controlapi.AdvanceClockRequestObject) (controlapi.AdvanceClockResponseObject, error) {
+func (h *controlHandlers) AdvanceClock(_ context.Context, req controlserver.AdvanceClockRequestObject) (controlserver.AdvanceClockResponseObject, error) {
 	body, err := requireBody(req.Body)
 	if err != nil {
 		return nil, err
@@ -235,21 +235,21 @@ func (h *controlHandlers) AdvanceClock(_ context.Context, req controlapi.Advance
 	if err := h.s.advanceClock(d); err != nil {
 		return nil, err
 	}
-	return controlapi.AdvanceClock200JSONResponse(h.s.clockView()), nil
+	return controlserver.AdvanceClock200JSONResponse(h.s.clockView()), nil
 }
 
-func (h *controlHandlers) ResetClock(context.Context, controlapi.ResetClockRequestObject) (controlapi.ResetClockResponseObject, error) {
+func (h *controlHandlers) ResetClock(context.Context, controlserver.ResetClockRequestObject) (controlserver.ResetClockResponseObject, error) {
 	if err := h.s.setClockOffset(0); err != nil {
 		return nil, err
 	}
-	return controlapi.ResetClock200JSONResponse(h.s.clockView()), nil
+	return controlserver.ResetClock200JSONResponse(h.s.clockView()), nil
 }
 
-func (h *controlHandlers) ListFaults(context.Context, controlapi.ListFaultsRequestObject) (controlapi.ListFaultsResponseObject, error) {
-	return controlapi.ListFaults200JSONResponse(h.s.faults.list()), nil
+func (h *controlHandlers) ListFaults(context.Context, controlserver.ListFaultsRequestObject) (controlserver.ListFaultsResponseObject, error) {
+	return controlserver.ListFaults200JSONResponse(h.s.faults.list()), nil
 }
 
-func (h *controlHandlers) CreateFault(_ context.Context, req controlapi.CreateFaultRequestObject) (controlapi.CreateFaultResponseObject, error) {
+func (h *controlHandlers) CreateFault(_ context.Context, req controlserver.CreateFaultRequestObject) (controlserver.CreateFaultResponseObject, error) {
 	body, err := requireBody(req.Body)
 	if err != nil {
 		return nil, err
@@ -263,54 +263,54 @@ func (h *controlHandlers) CreateFault(_ context.Context, req controlapi.CreateFa
 	if err != nil {
 		return nil, err
 	}
-	return controlapi.CreateFault201JSONResponse(h.s.faults.add(rule)), nil
+	return controlserver.CreateFault201JSONResponse(h.s.faults.add(rule)), nil
 }
 
-func (h *controlHandlers) GetFault(_ context.Context, req controlapi.GetFaultRequestObject) (controlapi.GetFaultResponseObject, error) {
-	rule, ok := h.s.faults.get(req.Id)
+func (h *controlHandlers) GetFault(_ context.Context, req controlserver.GetFaultRequestObject) (controlserver.GetFaultResponseObject, error) {
+	rule, ok := h.s.faults.get(req.ID)
 	if !ok {
-		return nil, errFaultNotFound(req.Id)
+		return nil, errFaultNotFound(req.ID)
 	}
-	return controlapi.GetFault200JSONResponse(rule), nil
+	return controlserver.GetFault200JSONResponse(rule), nil
 }
 
-func (h *controlHandlers) DeleteFault(_ context.Context, req controlapi.DeleteFaultRequestObject) (controlapi.DeleteFaultResponseObject, error) {
-	if !h.s.faults.remove(req.Id) {
-		return nil, errFaultNotFound(req.Id)
+func (h *controlHandlers) DeleteFault(_ context.Context, req controlserver.DeleteFaultRequestObject) (controlserver.DeleteFaultResponseObject, error) {
+	if !h.s.faults.remove(req.ID) {
+		return nil, errFaultNotFound(req.ID)
 	}
-	return controlapi.DeleteFault204Response{}, nil
+	return controlserver.DeleteFault204Response{}, nil
 }
 
-func (h *controlHandlers) ClearFaults(context.Context, controlapi.ClearFaultsRequestObject) (controlapi.ClearFaultsResponseObject, error) {
+func (h *controlHandlers) ClearFaults(context.Context, controlserver.ClearFaultsRequestObject) (controlserver.ClearFaultsResponseObject, error) {
 	h.s.faults.clear()
-	return controlapi.ClearFaults204Response{}, nil
+	return controlserver.ClearFaults204Response{}, nil
 }
 
 func errFaultNotFound(id string) *apiError {
 	return newError(errcode.NotFound, "fault rule %q not found", id)
 }
 
-func (h *controlHandlers) ListJournal(_ context.Context, req controlapi.ListJournalRequestObject) (controlapi.ListJournalResponseObject, error) {
+func (h *controlHandlers) ListJournal(_ context.Context, req controlserver.ListJournalRequestObject) (controlserver.ListJournalResponseObject, error) {
 	if h.s.journal == nil {
-		return controlapi.ListJournal200JSONResponse{Entries: []control.JournalEntry{}}, nil
+		return controlserver.ListJournal200JSONResponse{Entries: []control.JournalEntry{}}, nil
 	}
 	p := req.Params
 	f := journalFilter{
-		operation: deref(p.Operation), customerID: deref(p.CustomerId), account: deref(p.Account),
+		operation: deref(p.Operation), customerID: deref(p.CustomerID), account: deref(p.Account),
 		status: p.Status, limit: deref(p.Limit),
 	}
-	return controlapi.ListJournal200JSONResponse(h.s.journal.list(f, h.s.redact)), nil
+	return controlserver.ListJournal200JSONResponse(h.s.journal.list(f, h.s.redact)), nil
 }
 
-func (h *controlHandlers) ClearJournal(context.Context, controlapi.ClearJournalRequestObject) (controlapi.ClearJournalResponseObject, error) {
+func (h *controlHandlers) ClearJournal(context.Context, controlserver.ClearJournalRequestObject) (controlserver.ClearJournalResponseObject, error) {
 	if h.s.journal != nil {
 		h.s.journal.clear()
 	}
-	return controlapi.ClearJournal204Response{}, nil
+	return controlserver.ClearJournal204Response{}, nil
 }
 
-func (h *controlHandlers) ListAccounts(context.Context, controlapi.ListAccountsRequestObject) (controlapi.ListAccountsResponseObject, error) {
-	out := controlapi.ListAccounts200JSONResponse{}
+func (h *controlHandlers) ListAccounts(context.Context, controlserver.ListAccountsRequestObject) (controlserver.ListAccountsResponseObject, error) {
+	out := controlserver.ListAccounts200JSONResponse{}
 	for _, a := range h.s.engine.Accounts() {
 		batches := a.Batches()
 		active := 0
@@ -324,42 +324,42 @@ func (h *controlHandlers) ListAccounts(context.Context, controlapi.ListAccountsR
 	return out, nil
 }
 
-func (h *controlHandlers) ListCustomers(_ context.Context, req controlapi.ListCustomersRequestObject) (controlapi.ListCustomersResponseObject, error) {
+func (h *controlHandlers) ListCustomers(_ context.Context, req controlserver.ListCustomersRequestObject) (controlserver.ListCustomersResponseObject, error) {
 	a, err := h.s.account(req.Account)
 	if err != nil {
 		return nil, err
 	}
-	out := controlapi.ListCustomers200JSONResponse{}
+	out := controlserver.ListCustomers200JSONResponse{}
 	for _, c := range a.Customers() {
 		out = append(out, customerView(c))
 	}
 	return out, nil
 }
 
-func (h *controlHandlers) GetCustomer(_ context.Context, req controlapi.GetCustomerRequestObject) (controlapi.GetCustomerResponseObject, error) {
+func (h *controlHandlers) GetCustomer(_ context.Context, req controlserver.GetCustomerRequestObject) (controlserver.GetCustomerResponseObject, error) {
 	a, err := h.s.account(req.Account)
 	if err != nil {
 		return nil, err
 	}
-	ledger, err := a.Ledger(req.CustomerId)
+	ledger, err := a.Ledger(req.CustomerID)
 	if err != nil {
 		return nil, err
 	}
 	var view *loyalty.CustomerView
 	for _, c := range a.Customers() {
-		if c.ID == req.CustomerId || slices.Contains(c.Aliases, req.CustomerId) {
+		if c.ID == req.CustomerID || slices.Contains(c.Aliases, req.CustomerID) {
 			view = &c
 			break
 		}
 	}
 	if view == nil { // reset between the two reads
-		return nil, newError(errcode.CustomerNotFound, "customer %q not found", req.CustomerId)
+		return nil, newError(errcode.CustomerNotFound, "customer %q not found", req.CustomerID)
 	}
 	holds, err := a.Holds(view.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := controlapi.GetCustomer200JSONResponse{Customer: customerView(*view), Ledger: []control.LedgerEntry{}, Holds: []control.CustomerHold{}}
+	out := controlserver.GetCustomer200JSONResponse{Customer: customerView(*view), Ledger: []control.LedgerEntry{}, Holds: []control.CustomerHold{}}
 	if err := convertJSON(ledger, &out.Ledger); err != nil {
 		return nil, err
 	}
@@ -372,15 +372,15 @@ func (h *controlHandlers) GetCustomer(_ context.Context, req controlapi.GetCusto
 	return out, nil
 }
 
-func (h *controlHandlers) ListBatches(_ context.Context, req controlapi.ListBatchesRequestObject) (controlapi.ListBatchesResponseObject, error) {
+func (h *controlHandlers) ListBatches(_ context.Context, req controlserver.ListBatchesRequestObject) (controlserver.ListBatchesResponseObject, error) {
 	a, err := h.s.account(req.Account)
 	if err != nil {
 		return nil, err
 	}
-	out := controlapi.ListBatches200JSONResponse{}
+	out := controlserver.ListBatches200JSONResponse{}
 	for _, b := range a.Batches() {
 		out = append(out, control.Batch{
-			Id: b.ID, Kind: control.BatchKind(b.Kind), State: control.BatchState(b.State),
+			ID: b.ID, Kind: control.BatchKind(b.Kind), State: control.BatchState(b.State),
 			TotalItems: b.TotalItems, ProcessedItems: b.ProcessedItems, FailedItems: b.FailedItems,
 			Progress: b.Progress(), Message: nonEmpty(b.Message), SubmittedAt: b.SubmittedAt,
 		})
@@ -403,7 +403,7 @@ func (s *Server) account(name string) (*loyalty.Account, error) {
 func customerView(c loyalty.CustomerView) control.Customer {
 	b := c.Balance
 	out := control.Customer{
-		Id: c.ID, Email: nonEmpty(c.Email), Mobile: nonEmpty(c.Mobile), Tier: nonEmpty(c.Tier),
+		ID: c.ID, Email: nonEmpty(c.Email), Mobile: nonEmpty(c.Mobile), Tier: nonEmpty(c.Tier),
 		Balance: control.Balance{
 			Total: b.TotalPoints, Available: b.AvailablePoints, Pending: b.PendingPoints, Held: b.HeldPoints, Earned: b.TotalEarnedPoints,
 			TotalValue: b.TotalValue, AvailableValue: b.AvailableValue, PendingValue: b.PendingValue,
@@ -411,7 +411,7 @@ func customerView(c loyalty.CustomerView) control.Customer {
 		},
 	}
 	if len(c.Aliases) > 0 {
-		out.Aliases = ptr(slices.Clone(c.Aliases))
+		out.Aliases = new(slices.Clone(c.Aliases))
 	}
 	return out
 }

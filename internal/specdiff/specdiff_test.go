@@ -1,4 +1,4 @@
-package specupdate
+package specdiff
 
 import (
 	"encoding/json"
