@@ -214,7 +214,7 @@ func (a *Account) processNextItem(b *book, id int64) bool {
 		return false
 	}
 	item := r.Items[len(r.Outcomes)]
-	r.Outcomes = append(r.Outcomes, a.applyItem(r.Kind, item, a.now(), id))
+	r.Outcomes = append(r.Outcomes, a.applyItem(r.Kind, item, a.now()))
 	defer a.engine.changed() // after the state below, still under the lock
 	if len(r.Outcomes) < len(r.Items) {
 		return true
@@ -230,19 +230,19 @@ func (a *Account) processNextItem(b *book, id int64) bool {
 	return false
 }
 
-func (a *Account) applyItem(kind BatchKind, item BatchItem, now time.Time, batchID int64) BatchOutcome {
+func (a *Account) applyItem(kind BatchKind, item BatchItem, now time.Time) BatchOutcome {
 	out := BatchOutcome{CustomerID: item.CustomerID, TransactionID: item.TransactionID}
 	var err *Error
 	switch kind {
 	case BatchOfCashback:
 		var res CashbackResult
-		if res, err = a.applyCashback(item.cashback(), now, batchID); err == nil {
+		if res, err = a.applyCashback(item.cashback(), now); err == nil {
 			out.CustomerID, out.GameballTransactionID, out.Points = res.CustomerID, res.GameballTransactionID, res.Points
 		}
 	case BatchOfAdjustments:
 		var entry LedgerEntry
 		var profile string
-		if entry, profile, err = a.applyAdjustment(item.adjustment(), now, batchID); err == nil {
+		if entry, profile, err = a.applyAdjustment(item.adjustment(), now); err == nil {
 			out.CustomerID, out.GameballTransactionID, out.Points = profile, entry.GameballTransactionID, entry.Points
 		}
 	default:

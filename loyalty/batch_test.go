@@ -107,7 +107,7 @@ func TestAdjustmentBatch(t *testing.T) {
 		t.Fatalf("results %+v, want gameballTransactionIds 1 and 2", st.Results)
 	}
 	entries, _ := a.Ledger("c1")
-	if ledgerSum(entries) != 70 || entries[0].Kind != EntryAdjustment || entries[0].Reason != "welcome" || entries[0].BatchID != id {
+	if ledgerSum(entries) != 70 || entries[0].Kind != EntryAdjustment || entries[0].Reason != "welcome" || entries[0].GameballTransactionID != st.Results[0].GameballTransactionID {
 		t.Fatalf("ledger %+v", entries)
 	}
 	if cs := a.Customers(); len(cs) != 1 {

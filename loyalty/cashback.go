@@ -36,7 +36,7 @@ func (a *Account) RewardCashback(c Cashback) (CashbackResult, error) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	result, err := a.applyCashback(c, a.now(), 0)
+	result, err := a.applyCashback(c, a.now())
 	if err != nil {
 		return CashbackResult{}, err
 	}
@@ -45,7 +45,7 @@ func (a *Account) RewardCashback(c Cashback) (CashbackResult, error) {
 }
 
 // applyCashback is RewardCashback with the lock held; batch items share it.
-func (a *Account) applyCashback(c Cashback, now time.Time, batchID int64) (CashbackResult, *Error) {
+func (a *Account) applyCashback(c Cashback, now time.Time) (CashbackResult, *Error) {
 	p := a.program()
 	if err := checkCashback(p, c, now); err != nil {
 		return CashbackResult{}, err
@@ -79,7 +79,6 @@ func (a *Account) applyCashback(c Cashback, now time.Time, batchID int64) (Cashb
 		Time:          at,
 		RecordedAt:    now,
 		AvailableAt:   availableAt,
-		BatchID:       batchID,
 	}
 	entry := b.record(rec, e)
 	return CashbackResult{

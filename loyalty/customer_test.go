@@ -17,7 +17,7 @@ func TestSnapshotGivesBackRestoredEntries(t *testing.T) {
 	cairo := time.FixedZone("EET", 2*60*60)
 	ledger := []LedgerEntry{
 		{GameballTransactionID: 1, TransactionID: "T1", Kind: EntryCashback, Points: 10, Amount: 1,
-			Time: t0, RecordedAt: t0.Add(time.Nanosecond), AvailableAt: t0.Add(48 * time.Hour), BatchID: 7},
+			Time: t0, RecordedAt: t0.Add(time.Nanosecond), AvailableAt: t0.Add(48 * time.Hour)},
 		{GameballTransactionID: 2, TransactionID: "T2", Kind: EntryManual, Points: -3, Amount: -0.3,
 			Time: t0.In(cairo), RecordedAt: t0, AvailableAt: t0, Reason: "refund", Username: "ops"},
 		{GameballTransactionID: 3, Kind: EntryAdjustment, Points: 5, Amount: 42,

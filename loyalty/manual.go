@@ -143,7 +143,7 @@ const maxExpiryDays = 7300
 // It follows the manual transaction's rules, with no transactionId (so no
 // 9004) and no transactionTime (recorded now). Points must be a whole number
 // (3003 otherwise).
-func (a *Account) applyAdjustment(adj Adjustment, now time.Time, batchID int64) (LedgerEntry, string, *Error) {
+func (a *Account) applyAdjustment(adj Adjustment, now time.Time) (LedgerEntry, string, *Error) {
 	p := a.program()
 	if adj.CustomerID == "" {
 		return LedgerEntry{}, "", refuse(errcode.MissingArgument, "customerId is required")
@@ -175,7 +175,6 @@ func (a *Account) applyAdjustment(adj Adjustment, now time.Time, batchID int64) 
 		RecordedAt:  now,
 		AvailableAt: now,
 		Reason:      adj.Reason,
-		BatchID:     batchID,
 	})
 	return entry, rec.ID, nil
 }

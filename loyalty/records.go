@@ -1,6 +1,7 @@
 package loyalty
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -24,21 +25,68 @@ type CustomerRecord struct {
 	Ledger  []LedgerEntry `json:"ledger"`
 }
 
-// EntryKind says which operation wrote a ledger entry.
-type EntryKind string
+// EntryKind says which operation wrote a ledger entry. It is a small number
+// in memory, since every entry carries one, and its name in JSON (cashback,
+// manual...), in state files and fixtures alike.
+type EntryKind uint8
 
-// The kinds of ledger entries.
+// The kinds of ledger entries; the zero value is no kind, refused everywhere.
 const (
-	EntryCashback   EntryKind = "cashback"
-	EntryManual     EntryKind = "manual"
-	EntryAdjustment EntryKind = "adjustment" // a balance adjustment batch item, or a seeded opening balance
-	EntryRedemption EntryKind = "redemption" // points spent on an order
+	EntryCashback EntryKind = iota + 1
+	EntryManual
+	EntryAdjustment // a balance adjustment batch item, or a seeded opening balance
+	EntryRedemption // points spent on an order
 	// A refund writes one entry per part of the order it refunds: one takes
 	// back points of its cashback (0 or fewer), one gives back points of its
 	// redemption.
-	EntryCashbackRefund   EntryKind = "cashbackRefund"
-	EntryRedemptionRefund EntryKind = "redemptionRefund"
+	EntryCashbackRefund
+	EntryRedemptionRefund
 )
+
+var entryKindNames = [...]string{
+	EntryCashback:         "cashback",
+	EntryManual:           "manual",
+	EntryAdjustment:       "adjustment",
+	EntryRedemption:       "redemption",
+	EntryCashbackRefund:   "cashbackRefund",
+	EntryRedemptionRefund: "redemptionRefund",
+}
+
+// String is the kind's name, as in JSON.
+func (k EntryKind) String() string {
+	if int(k) < len(entryKindNames) && entryKindNames[k] != "" {
+		return entryKindNames[k]
+	}
+	return fmt.Sprintf("EntryKind(%d)", uint8(k))
+}
+
+// ParseEntryKind reads a kind's name.
+func ParseEntryKind(name string) (EntryKind, error) {
+	for k, n := range entryKindNames {
+		if n != "" && n == name {
+			return EntryKind(k), nil
+		}
+	}
+	return 0, fmt.Errorf("kind %q is not one of cashback, manual, adjustment, redemption, cashbackRefund, redemptionRefund", name)
+}
+
+// MarshalText writes the kind's name.
+func (k EntryKind) MarshalText() ([]byte, error) {
+	if _, err := ParseEntryKind(k.String()); err != nil {
+		return nil, err
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText reads a kind's name.
+func (k *EntryKind) UnmarshalText(text []byte) error {
+	parsed, err := ParseEntryKind(string(text))
+	if err != nil {
+		return err
+	}
+	*k = parsed
+	return nil
+}
 
 // refund reports whether an entry of this kind is a part of a refund.
 func (k EntryKind) refund() bool { return k == EntryCashbackRefund || k == EntryRedemptionRefund }
@@ -72,7 +120,6 @@ type LedgerEntry struct {
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 	Reason    string     `json:"reason,omitempty"`
 	Username  string     `json:"username,omitempty"` // the admin behind a manual transaction
-	BatchID   int64      `json:"batchId,omitempty"`  // the batch job that wrote it, if any
 	// Reverses is, for a refund entry, the transactionId of the order it refunds.
 	Reverses string `json:"reverses,omitempty"`
 }

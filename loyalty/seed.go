@@ -119,7 +119,7 @@ func seedInto(b *book, p *Program, s CustomerSeed, now time.Time) (*customer, *E
 			if !again {
 				seen[e.TransactionID] = e.Kind
 			} else {
-				seen[e.TransactionID] = "" // a third entry is never a pair
+				seen[e.TransactionID] = 0 // a third entry is never a pair
 			}
 		}
 		if err == nil {

@@ -53,7 +53,7 @@ func TestSeedCustomerRefusalsChangeNothing(t *testing.T) {
 		{"existing", CustomerSeed{ID: "c1"}, errcode.InvalidValue},
 		{"unknown tier", CustomerSeed{ID: "n", Tier: "Platinum"}, errcode.InvalidValue},
 		{"negative opening balance", CustomerSeed{ID: "n", Points: -1}, errcode.InvalidValue},
-		{"unknown kind", CustomerSeed{ID: "n", Ledger: []SeedEntry{{Kind: "bonus", Points: 1}}}, errcode.InvalidValue},
+		{"unknown kind", CustomerSeed{ID: "n", Ledger: []SeedEntry{{Kind: EntryKind(99), Points: 1}}}, errcode.InvalidValue},
 		{"zero points", CustomerSeed{ID: "n", Ledger: []SeedEntry{{Kind: EntryAdjustment}}}, errcode.InvalidValue},
 		{"cashback without transactionId", CustomerSeed{ID: "n", Ledger: []SeedEntry{{Kind: EntryCashback, Points: 1}}}, errcode.InvalidValue},
 		{"transactionId in use", CustomerSeed{ID: "n", Ledger: []SeedEntry{{Kind: EntryManual, TransactionID: "T1", Points: 1}}}, errcode.InvalidValue},

@@ -123,7 +123,7 @@ func TestRestoreRefusesInconsistentState(t *testing.T) {
 		}, "appears twice"},
 		{"alias that is a profile", func(s *State) { s.Accounts[0].Customers[0].Aliases = []string{"vip"} }, `alias "vip"`},
 		{"unknown tier", func(s *State) { s.Accounts[0].Customers[0].Tier = "Platinum" }, `tier "Platinum"`},
-		{"unknown entry kind", func(s *State) { s.Accounts[0].Customers[0].Ledger[0].Kind = "gift" }, `kind "gift"`},
+		{"unknown entry kind", func(s *State) { s.Accounts[0].Customers[0].Ledger[0].Kind = EntryKind(99) }, `kind "EntryKind(99)"`},
 		{"cashback without transactionId", func(s *State) { s.Accounts[0].Customers[0].Ledger[0].TransactionID = "" }, "needs a transactionId"},
 		{"merging email shared", func(s *State) { s.Accounts[0].Customers[len(s.Accounts[0].Customers)-1].Email = "c1@example.com" }, "channel merging by email"},
 		{"batch state unknown", func(s *State) { s.Accounts[0].Batches[0].State = "done" }, `state "done"`},
@@ -158,7 +158,7 @@ func TestRestoredRunningJobResumes(t *testing.T) {
 	e, a, _ := newTestEngine(t, nil)
 	items := []BatchItem{cashbackItem(cashback("c1", "T1", 1)), cashbackItem(cashback("c1", "T2", 2)), cashbackItem(cashback("c1", "T3", 3))}
 	ledger := []LedgerEntry{{GameballTransactionID: 1, TransactionID: "T1", Kind: EntryCashback, Points: 1, Amount: 0.1,
-		Time: t0, RecordedAt: t0, AvailableAt: t0, BatchID: 1}}
+		Time: t0, RecordedAt: t0, AvailableAt: t0}}
 	s := State{Version: StateVersion, Accounts: []AccountState{{
 		Name: "default", LastGameballTransactionID: 1, LastBatchID: 1,
 		Customers: []CustomerRecord{{ID: "c1", Ledger: ledger}},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/gbkit/gameball-go/internal/errcode"
 	"github.com/gbkit/gameball-go/loyalty"
 	"github.com/gbkit/gameball-go/mockserver/control"
 )
@@ -26,8 +27,12 @@ func (s *Server) Seed(f control.Fixtures) ([]loyalty.SeededCustomer, error) {
 				ID: cf.ID, Email: deref(cf.Email), Mobile: deref(cf.Mobile), Tier: deref(cf.Tier), Points: deref(cf.Points),
 			}
 			for _, lf := range deref(cf.Ledger) {
+				kind, err := loyalty.ParseEntryKind(string(lf.Kind))
+				if err != nil {
+					return nil, newError(errcode.InvalidValue, "customer %q: %v", cf.ID, err)
+				}
 				cs.Ledger = append(cs.Ledger, loyalty.SeedEntry{
-					Kind: loyalty.EntryKind(lf.Kind), TransactionID: deref(lf.TransactionID), Points: lf.Points,
+					Kind: kind, TransactionID: deref(lf.TransactionID), Points: lf.Points,
 					Time: deref(lf.Time), AvailableAt: deref(lf.AvailableAt), Reason: deref(lf.Reason), Username: deref(lf.Username),
 				})
 			}

@@ -462,7 +462,6 @@ type LedgerEntry struct {
 
 	// AvailableAt When the points count as available; later than the clock's time means pending.
 	AvailableAt time.Time `json:"availableAt"`
-	BatchID     *int64    `json:"batchId,omitempty"`
 
 	// ExpiresAt When the points expire, set by a manual transaction's expiryAfter; absent means the program's pointsExpiry.
 	ExpiresAt             *time.Time `json:"expiresAt,omitempty"`
