@@ -52,7 +52,7 @@ func (a *Account) PlaceHold(h Hold) (HoldView, error) {
 	if h.CustomerID == "" {
 		return HoldView{}, refuse(errcode.MissingArgument, "customerId is required")
 	}
-	if err := exactlyOne(map[string]bool{"pointsToHold": h.Points != nil, "amountToHold": h.Amount != nil, "ruleId": h.RuleID != ""}); err != nil {
+	if err := exactlyOne(field{"pointsToHold", h.Points != nil}, field{"amountToHold", h.Amount != nil}, field{"ruleId", h.RuleID != ""}); err != nil {
 		return HoldView{}, err
 	}
 	if h.RuleID != "" {

@@ -70,12 +70,12 @@ func ParseEntryKind(name string) (EntryKind, error) {
 	return 0, fmt.Errorf("kind %q is not one of cashback, manual, adjustment, redemption, cashbackRefund, redemptionRefund", name)
 }
 
-// MarshalText writes the kind's name.
+// MarshalText writes the kind's name; no kind has none.
 func (k EntryKind) MarshalText() ([]byte, error) {
-	if _, err := ParseEntryKind(k.String()); err != nil {
-		return nil, err
+	if int(k) >= len(entryKindNames) || entryKindNames[k] == "" {
+		return nil, fmt.Errorf("loyalty: %s has no name", k)
 	}
-	return []byte(k.String()), nil
+	return []byte(entryKindNames[k]), nil
 }
 
 // UnmarshalText reads a kind's name.

@@ -57,7 +57,7 @@ func (a *Account) applyRedemption(r Redemption, now time.Time) (RedemptionResult
 	if err := checkIDs(r.CustomerID, r.TransactionID); err != nil {
 		return RedemptionResult{}, err
 	}
-	if err := exactlyOne(map[string]bool{"points": r.Points != nil, "amount": r.Amount != nil, "holdReference": r.HoldReference != ""}); err != nil {
+	if err := exactlyOne(field{"points", r.Points != nil}, field{"amount", r.Amount != nil}, field{"holdReference", r.HoldReference != ""}); err != nil {
 		return RedemptionResult{}, err
 	}
 	if err := checkTransactionTime(p, r.Time, now); err != nil {
@@ -132,15 +132,19 @@ func pointsFor(p *Program, pointsField string, points *int64, amountField string
 	return n, nil
 }
 
+// field is a request field that is one of several alternatives.
+type field struct {
+	name  string
+	given bool
+}
+
 // exactlyOne refuses none of the fields given (3000) and more than one (3016).
-func exactlyOne(given map[string]bool) *Error {
+func exactlyOne(fields ...field) *Error {
 	var names, set []string
-	for _, name := range []string{"points", "amount", "holdReference", "pointsToHold", "amountToHold", "ruleId"} {
-		if v, ok := given[name]; ok {
-			names = append(names, name)
-			if v {
-				set = append(set, name)
-			}
+	for _, f := range fields {
+		names = append(names, f.name)
+		if f.given {
+			set = append(set, f.name)
 		}
 	}
 	switch len(set) {

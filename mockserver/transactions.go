@@ -27,11 +27,9 @@ func (h *handlers) AddManualTransaction(ctx context.Context, req gameballserver.
 		Time:          at,
 		Username:      body.Username,
 		Reason:        body.Reason,
+		Points:        points64(body.Points),
 		Amount:        body.Amount,
 		ExpiryAfter:   body.ExpiryAfter,
-	}
-	if body.Points != nil {
-		m.Points = new(int64(*body.Points))
 	}
 	res, err := acct.AddManualTransaction(m)
 	if err != nil {
