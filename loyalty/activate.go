@@ -47,6 +47,9 @@ func (a *Account) Activate(transactionID string) (Activation, error) {
 	for _, e := range o.refunds {
 		if e.Kind == EntryCashbackRefund && e.AvailableAt.After(now) {
 			e.AvailableAt = now
+			if e.AvailableAt.Before(e.RecordedAt) { // the clock was moved back: not before it was recorded
+				e.AvailableAt = e.RecordedAt
+			}
 			out.Points += e.Points
 		}
 	}

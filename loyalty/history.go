@@ -2,6 +2,7 @@ package loyalty
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -162,7 +163,7 @@ func (b *book) historyRecord(rec *customer, e *LedgerEntry, now time.Time, befor
 		Direction:             "+",
 		CustomerID:            rec.ID,
 		Points:                e.Points,
-		Amount:                e.Amount,
+		Amount:                math.Abs(e.Amount), // positive with the direction, whatever kind of money it is
 		Time:                  e.Time,
 		Status:                StatusActive,
 		Reason:                e.Reason,
@@ -170,10 +171,10 @@ func (b *book) historyRecord(rec *customer, e *LedgerEntry, now time.Time, befor
 		BalanceAfter:          before + e.Points,
 	}
 	if e.Points < 0 {
-		r.Direction, r.Points, r.Amount = "-", -e.Points, -e.Amount
+		r.Direction, r.Points = "-", -e.Points
 	}
 	if e.Points > 0 {
-		r.ExpiryDate = b.program.expiry(e.AvailableAt)
+		r.ExpiryDate = b.program.entryExpiry(e)
 	}
 	switch {
 	case e.AvailableAt.After(now):

@@ -3,6 +3,7 @@ package loyalty
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -184,31 +185,100 @@ func TestLifecycleStateRoundTrip(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		edit func(s *AccountState)
+		want string
 	}{
-		{"a hold of nobody", func(s *AccountState) { s.Holds[0].CustomerID = "nobody" }},
-		{"a hold twice", func(s *AccountState) { s.Holds = append(s.Holds, s.Holds[0]) }},
+		{"a hold of nobody", func(s *AccountState) { s.Holds[0].CustomerID = "nobody" }, "is not a profile"},
+		{"a hold twice", func(s *AccountState) { s.Holds = append(s.Holds, s.Holds[0]) }, "appears twice"},
 		{"a hold redeemed by no redemption", func(s *AccountState) {
 			for i := range s.Holds {
 				s.Holds[i].RedeemedBy = "R1"
 			}
-		}},
+		}, "is not a redemption"},
 		{"a refund of nothing", func(s *AccountState) {
 			l := s.Customers[0].Ledger
 			l[len(l)-1].Reverses = ""
-		}},
+		}, "reverses"},
 		{"a second cashback of one order", func(s *AccountState) {
-			l := s.Customers[0].Ledger
-			for i := range l {
-				if l[i].Kind == EntryRedemption {
-					l[i].Kind = EntryCashback
+			c := &s.Customers[0]
+			for _, en := range c.Ledger {
+				if en.Kind == EntryCashback {
+					s.LastGameballTransactionID++
+					en.GameballTransactionID = s.LastGameballTransactionID
+					c.Ledger = append(c.Ledger, en)
+					break
 				}
 			}
-		}},
+		}, `transactionId "O1" appears twice`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := e.Snapshot()
 			tc.edit(&s.Accounts[0])
-			wantCode(t, e.Restore(s), errcode.InvalidValue)
+			err := wantCode(t, e.Restore(s), errcode.InvalidValue)
+			if !strings.Contains(err.Message, tc.want) {
+				t.Fatalf("refused for %q, want %q", err.Message, tc.want)
+			}
 		})
+	}
+}
+
+// History's amounts are positive with their direction, whatever the kind of
+// money (a manual deduction's points value, a redemption's redeemed value, a
+// refund's refunded money), and an expiryAfter is the record's expiry date,
+// as it is the balance's.
+func TestHistoryAmountsAndExpiry(t *testing.T) {
+	_, a, clock := newTestEngine(t, nil)
+	add := manual("c1", "M1", 100)
+	add.ExpiryAfter = new(5)
+	if _, err := a.AddManualTransaction(add); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AddManualTransaction(manual("c1", "M2", -5)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Redeem(Redemption{CustomerID: "c1", TransactionID: "D1", Time: t0, Points: new(int64(40))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Refund(Refund{CustomerID: "c1", RefundTransactionID: "R1", ReverseTransactionID: "D1", Time: t0, Amount: new(1.0)}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := a.History(HistoryQuery{CustomerID: "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var amounts []float64
+	for _, r := range page.Transactions {
+		amounts = append(amounts, r.Amount)
+	}
+	if want := []float64{10, 0.5, 4, 1}; !reflect.DeepEqual(amounts, want) {
+		t.Errorf("amounts %v, want %v", amounts, want)
+	}
+	if got, want := page.Transactions[0].ExpiryDate, t0.Add(5*24*time.Hour); !got.Equal(want) {
+		t.Errorf("expiry date %v, want %v (expiryAfter 5)", got, want)
+	}
+	clock.Set(t0.Add(5 * 24 * time.Hour))
+	page, _ = a.History(HistoryQuery{CustomerID: "c1", Limit: 1})
+	if page.Transactions[0].Status != StatusExpired || !page.HasMore {
+		t.Errorf("after 5 days: %+v, want the first Expired and more to come", page)
+	}
+}
+
+// A hold's points can be taken by a refund of the cashback that earned them:
+// redeeming the hold then is 9008, not a balance the state cannot reload.
+func TestRedeemingAShortHold(t *testing.T) {
+	e, a, _ := newTestEngine(t, nil)
+	if _, err := a.RewardCashback(cashback("c1", "O1", 100)); err != nil {
+		t.Fatal(err)
+	}
+	h, err := a.PlaceHold(hold("c1", 100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Refund(Refund{CustomerID: "c1", RefundTransactionID: "R1", ReverseTransactionID: "O1", Time: t0}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.Redeem(Redemption{CustomerID: "c1", TransactionID: "D1", Time: t0, HoldReference: h.Reference})
+	wantCode(t, err, errcode.InsufficientBalance)
+	if err := e.Restore(e.Snapshot()); err != nil {
+		t.Fatalf("the account's own state does not reload: %v", err)
 	}
 }

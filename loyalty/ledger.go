@@ -136,10 +136,7 @@ func (b *book) standing(rec *customer, now time.Time) standing {
 	for _, e := range effective {
 		lots = p.dropExpired(lots, when(e))
 		if e.Points >= 0 {
-			l := lot{points: e.Points, expiresAt: p.expiry(e.AvailableAt)}
-			if e.ExpiresAt != nil {
-				l.expiresAt = *e.ExpiresAt
-			}
+			l := lot{points: e.Points, expiresAt: p.entryExpiry(e)}
 			paid := min(debt, l.points)
 			l.points, debt = l.points-paid, debt-paid
 			if l.points > 0 {
@@ -192,6 +189,16 @@ func (b *book) standing(rec *customer, now time.Time) standing {
 // so the refunded points leave the pending points and never mature.
 func waitsWithCashback(e *LedgerEntry) bool {
 	return e.Kind == EntryCashbackRefund && e.AvailableAt.After(e.RecordedAt)
+}
+
+// entryExpiry is when a positive entry's points expire: its own ExpiresAt
+// (a manual transaction's expiryAfter), else the program's pointsExpiry
+// after it became available; zero for never.
+func (p *Program) entryExpiry(e *LedgerEntry) time.Time {
+	if e.ExpiresAt != nil {
+		return *e.ExpiresAt
+	}
+	return p.expiry(e.AvailableAt)
 }
 
 // expiry is when points that became available at t expire; zero for never.

@@ -77,6 +77,13 @@ func (a *Account) applyRedemption(r Redemption, now time.Time) (RedemptionResult
 		if err != nil {
 			return RedemptionResult{}, err
 		}
+		// The hold reserved its points, but a refund or an expiry since may
+		// have taken points it needs: available counts what is left beyond
+		// every hold, so below 0 the hold is short.
+		if available := b.available(rec, now); available < 0 {
+			return RedemptionResult{}, refuse(errcode.InsufficientBalance,
+				"customer %q is %d points short of hold %q's %d", r.CustomerID, -available, h.Reference, h.Points)
+		}
 		hold, points = h, h.Points
 	default:
 		var err *Error
@@ -125,7 +132,11 @@ func pointsFor(p *Program, pointsField string, points *int64, amountField string
 	if err := checkMoney(amountField, *amount); err != nil {
 		return 0, err
 	}
-	n := int64(math.Ceil(*amount/p.PointValue - moneyEpsilon))
+	raw := *amount / p.PointValue
+	if raw > maxPoints {
+		return 0, refuse(errcode.InvalidValue, "%s %v is worth more than %d points", amountField, *amount, int64(maxPoints))
+	}
+	n := int64(math.Ceil(raw - moneyEpsilon))
 	if n < 1 {
 		return 0, refuse(errcode.InvalidValue, "%s %v is worth less than a point (a point is worth %v)", amountField, *amount, p.PointValue)
 	}

@@ -100,8 +100,13 @@ func (a *Account) applyRefund(r Refund, now time.Time) (RefundResult, *Error) {
 		paidRedeemed, spent = d.Amount, -d.Points
 	}
 	cashDone, cashTaken, redeemedDone, redeemedGiven := o.refunded()
-	leftCash := max(paidCash-cashDone, 0)
-	leftRedeemed := max(paidRedeemed-redeemedDone, 0)
+	leftCash, leftRedeemed := paidCash-cashDone, paidRedeemed-redeemedDone
+	if leftCash < moneyEpsilon { // float sums of partial refunds that reached the total
+		leftCash = 0
+	}
+	if leftRedeemed < moneyEpsilon {
+		leftRedeemed = 0
+	}
 	left := leftCash + leftRedeemed
 	if left < moneyEpsilon {
 		return RefundResult{}, refuse(errcode.TransactionAlreadyCancelled, "transaction %q is already refunded in full", id)
