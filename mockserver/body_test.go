@@ -132,3 +132,26 @@ func TestEveryWrittenIDIsReadable(t *testing.T) {
 		})
 	}
 }
+
+// TestHandlersActOnWhatWasValidated: member names are exact, as the
+// validator reads them. A member that differs from a property only in case
+// is not that property (encoding/json would take it for one, and the last
+// of the two would win), so the engine credits the customer the validated
+// customerId names, for the validated amount.
+func TestHandlersActOnWhatWasValidated(t *testing.T) {
+	m := startQA(t, mockserver.Options{}, nil)
+	plain := cashbackJSON("plain1", "v1")
+	folded := strings.TrimSuffix(cashbackJSON("exact1", "v2"), "}") + `,"CustomerID":"folded1","AMOUNT":5000}`
+	for _, body := range []string{plain, folded} {
+		if a := send(t, m.url, http.MethodPost, cashbackPath, body, nil); a.status != 200 {
+			t.Fatalf("%s: answered %d %s", body, a.status, a.body)
+		}
+	}
+	want := balanceOf(t, m.url, "plain1")
+	if got := balanceOf(t, m.url, "exact1"); want <= 0 || got != want {
+		t.Errorf("exact1 has %d points, want %d as for the same body without the folded members", got, want)
+	}
+	if got := balanceOf(t, m.url, "folded1"); got != -1 {
+		t.Errorf("folded1, named only by a case-folded member, has %d points", got)
+	}
+}

@@ -77,7 +77,7 @@ func (s *Server) newControl() (*openapi3.T, http.Handler, error) {
 			writeError(w, r, validationError(r, err))
 		},
 	})
-	return doc, validator(checkBody(routes)), nil
+	return doc, validator(refuseMalformedBody(routes)), nil
 }
 
 // serveControl answers a control API request. The dashboard has a short

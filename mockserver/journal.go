@@ -3,7 +3,6 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -38,22 +37,15 @@ func newJournal(capacity int) *journal {
 }
 
 // capture keeps what the journal records of a Gameball API request: its
-// body as sent, even when the request is refused before anything reads it
-// (read now and handed on unchanged, the limit's error included, so the
-// validator reads the same bytes), the start of the answer, and x.record,
+// body as sent (readBody has read it, even when the request is refused
+// before anything else reads it), the start of the answer, and x.record,
 // which adds the record once. A nil journal (turned off) captures nothing.
 func (j *journal) capture(r *http.Request, rec *statusRecorder, x *exchange) {
 	if j == nil {
 		return
 	}
-	var body []byte
-	if r.Body != nil && r.Body != http.NoBody {
-		var err error
-		body, err = io.ReadAll(r.Body)
-		r.Body = &replayBody{Reader: bytes.NewReader(body), err: err}
-	}
 	rec.capture = true
-	x.record = func() { j.add(newRecord(r, x, rec, body)) }
+	x.record = func() { j.add(newRecord(r, x, rec)) }
 }
 
 func (j *journal) add(rec *record) {
@@ -138,7 +130,8 @@ type record struct {
 	decoded       control.JournalEntry
 }
 
-func newRecord(r *http.Request, x *exchange, rec *statusRecorder, body []byte) *record {
+func newRecord(r *http.Request, x *exchange, rec *statusRecorder) *record {
+	body := x.body
 	out := &record{
 		requestID:     x.requestID,
 		at:            x.started.UTC(),
@@ -359,20 +352,3 @@ func nonEmptySlice[T any](s []T) *[]T {
 	}
 	return &s
 }
-
-// replayBody hands the validator a body already read: its bytes, then the
-// error reading it ended with (a *http.MaxBytesError past the limit).
-type replayBody struct {
-	*bytes.Reader
-	err error
-}
-
-func (b *replayBody) Read(p []byte) (int, error) {
-	n, err := b.Reader.Read(p)
-	if err == io.EOF && b.err != nil {
-		return n, b.err
-	}
-	return n, err
-}
-
-func (b *replayBody) Close() error { return nil }

@@ -79,12 +79,13 @@ type Options struct {
 // in the order ServeHTTP takes them; each concern keeps its own state behind
 // its own type.
 type Server struct {
-	engine  *loyalty.Engine
-	logger  *slog.Logger  // one debug line per request
-	ids     *requestIDs   // X-Request-Id
-	redact  *redactor     // secrets out of logs, journal and messages
-	origin  *originPolicy // Host names, CORS, cross-site writes (guard.go, cors.go)
-	methods *methodTable  // HEAD as GET, the Allow header of a 405
+	engine       *loyalty.Engine
+	highSecurity bool          // the engine's program: every call needs the secret key too
+	logger       *slog.Logger  // one debug line per request
+	ids          *requestIDs   // X-Request-Id
+	redact       *redactor     // secrets out of logs, journal and messages
+	origin       *originPolicy // Host names, CORS, cross-site writes (guard.go, cors.go)
+	methods      *methodTable  // HEAD as GET, the Allow header of a 405
 
 	maxBody  int64              // the Gameball API's body limit
 	control  http.Handler       // the control API under ControlPrefix (control.go)
@@ -100,11 +101,12 @@ type Server struct {
 // New returns a server answering for engine's accounts.
 func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 	s := &Server{
-		engine:  engine,
-		logger:  opts.Logger,
-		maxBody: opts.MaxBodyBytes,
-		ids:     newRequestIDs(),
-		faults:  newFaultRules(),
+		engine:       engine,
+		highSecurity: engine.Program().HighSecurity,
+		logger:       opts.Logger,
+		maxBody:      opts.MaxBodyBytes,
+		ids:          newRequestIDs(),
+		faults:       newFaultRules(),
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -158,7 +160,7 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 			writeError(w, r, newError(errcode.InvalidValue, "%v", err))
 		},
 	})
-	s.handler = s.validator(doc)(checkBody(routes))
+	s.handler = s.validator(doc)(refuseMalformedBody(routes))
 
 	controlDoc, control, err := s.newControl()
 	if err != nil {
@@ -224,6 +226,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			drain(w, sent, r.ContentLength, limit)
 		}
 	}()
+	readBody(r, x)
 	if control {
 		s.serveControl(rec, s.methods.headAsGet(r))
 		s.logRequest(r, x, rec)

@@ -25,7 +25,10 @@ var (
 
 // validator checks every request against the bundled spec before a handler
 // runs, with oapi-codegen's nethttp-middleware over kin-openapi, and answers a
-// failure with Gameball's error object.
+// failure with Gameball's error object. The middleware leaves the value it
+// validated on the request body (openapi3filter's KeepValidatedValue), and
+// the generated handlers bind that value (runtime.BindJSONBody) rather than
+// decode the body again: nothing may replace the body after it.
 //
 // doc is the validation document (spec.LoadForValidation), whose 3.0 form
 // kin-openapi validates without compiling a JSON Schema validator per call.
@@ -82,7 +85,7 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 			return errAPIKey
 		}
 		// High security mode, and API v4.1: every call needs the secret key too.
-		if (s.engine.Program().HighSecurity || (x != nil && x.v41)) && !account.SecretKeyMatches(r.Header.Get("secretkey")) {
+		if (s.highSecurity || (x != nil && x.v41)) && !account.SecretKeyMatches(r.Header.Get("secretkey")) {
 			return errSecretKey
 		}
 		if x != nil {

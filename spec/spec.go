@@ -107,9 +107,12 @@ func PathRouter(doc *openapi3.T) (routers.Router, error) {
 // SchemaOptions are the schema validation options every validator of this
 // spec uses: Gameball's date-times may lack a UTC offset.
 func SchemaOptions() []openapi3.SchemaValidationOption {
-	return []openapi3.SchemaValidationOption{
-		openapi3.WithStringFormatValidator("date-time", openapi3.NewCallbackValidator(gbtime.Validate)),
+	// One map for every validation: WithStringFormatValidator would make a
+	// map on each call of a validator. Validators only read it.
+	formats := map[string]openapi3.StringFormatValidator{
+		"date-time": openapi3.NewCallbackValidator(gbtime.Validate),
 	}
+	return []openapi3.SchemaValidationOption{openapi3.WithStringFormatValidators(formats)}
 }
 
 // FilterOptions are the openapi3filter options for validating requests and

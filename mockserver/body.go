@@ -17,40 +17,74 @@ import (
 	"github.com/gbkit/gameball-go/internal/gameballserver"
 )
 
-// checkBody runs after the validator, on both APIs, for what it lets pass:
-// kin-openapi decodes only the first JSON value of a body and replaces
-// invalid UTF-8 with U+FFFD, and the generated handlers decode
-// schema-integers into Go ints, which refuse 10.0 and 1e1. A JSON body must
-// be one value of valid UTF-8 (400/3016), and its integral numbers are
-// rewritten as integers, as JSON Schema counts them.
-func checkBody(next http.Handler) http.Handler {
+// readBody reads a request body whole, once, before anything else reads it:
+// the journal keeps it as sent, and the validator and the handlers read it
+// as prepared here. kin-openapi decodes only the first JSON value of a body
+// and replaces invalid UTF-8 with U+FFFD, so a JSON body that is not one
+// value of valid UTF-8 is noted on the exchange, for refuseMalformedBody to
+// answer once validation has passed (400/3016). The handlers bind
+// schema-integers into Go ints, which refuse 10.0 and 1e1, so a JSON body's
+// integral numbers are rewritten as integers, as JSON Schema counts them. A
+// failure to read (the limit, a body cut short or stalled) is kept too, and
+// replayed to the validator after the bytes read, so that it answers it
+// where it reads the body.
+func readBody(r *http.Request, x *exchange) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return
+	}
+	sent, err := io.ReadAll(r.Body)
+	x.body, x.bodyErr = sent, err
+	prepared := sent
+	if err == nil && len(sent) > 0 && isJSON(r.Header.Get("Content-Type")) {
+		switch {
+		case !utf8.Valid(sent):
+			x.malformed = newError(errcode.InvalidPayload, "request body is not valid JSON: it is not UTF-8")
+		case !json.Valid(sent):
+			x.malformed = newError(errcode.InvalidPayload, "request body is not valid JSON: there is more after its first value")
+		default:
+			prepared = integralNumbers(sent)
+			r.ContentLength = int64(len(prepared))
+		}
+	}
+	r.Body = &replayBody{Reader: bytes.NewReader(prepared), err: err}
+}
+
+// refuseMalformedBody runs after the validator, on both APIs: it answers
+// what readBody noted of a body the validator let pass, a failure to read
+// it first (which the validator meets only if the operation has a body or
+// security), then a JSON body that is not one value of valid UTF-8.
+func refuseMalformedBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body == nil || r.Body == http.NoBody || !isJSON(r.Header.Get("Content-Type")) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			// The validator read it whole before; a failure now is the limit.
-			writeError(w, r, validationError(r, err))
-			return
-		}
-		if len(body) > 0 {
-			if !utf8.Valid(body) {
-				writeError(w, r, newError(errcode.InvalidPayload, "request body is not valid JSON: it is not UTF-8"))
+		if x := exchangeFrom(r.Context()); x != nil {
+			switch {
+			case x.bodyErr != nil:
+				writeError(w, r, validationError(r, x.bodyErr))
+				return
+			case x.malformed != nil:
+				writeError(w, r, x.malformed)
 				return
 			}
-			if !json.Valid(body) {
-				writeError(w, r, newError(errcode.InvalidPayload, "request body is not valid JSON: there is more after its first value"))
-				return
-			}
-			body = integralNumbers(body)
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		r.ContentLength = int64(len(body))
 		next.ServeHTTP(w, r)
 	})
 }
+
+// replayBody hands the validator a body already read: its bytes, then the
+// error that ended the reading, if any.
+type replayBody struct {
+	*bytes.Reader
+	err error
+}
+
+func (b *replayBody) Read(p []byte) (int, error) {
+	n, err := b.Reader.Read(p)
+	if err == io.EOF && b.err != nil {
+		return n, b.err
+	}
+	return n, err
+}
+
+func (b *replayBody) Close() error { return nil }
 
 func isJSON(contentType string) bool {
 	media, _, err := mime.ParseMediaType(contentType)
