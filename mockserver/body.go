@@ -163,16 +163,14 @@ func integral(lit []byte) (string, bool) {
 // beyond int64, say) is 422/3003, anything else 400/3016, in the API's
 // terms rather than Go's.
 func decodeError(err error) *apiError {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
+	if typeErr, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 		where := typeErr.Field
 		if where == "" {
 			where = "request body"
 		}
 		return newError(errcode.InvalidValue, "%s: %s is out of range or of the wrong kind", where, typeErr.Value)
 	}
-	var syntaxErr *json.SyntaxError
-	if errors.As(err, &syntaxErr) {
+	if syntaxErr, ok := errors.AsType[*json.SyntaxError](err); ok {
 		return newError(errcode.InvalidPayload, "request body is not valid JSON at byte %d", syntaxErr.Offset)
 	}
 	return newError(errcode.InvalidPayload, "request body could not be decoded")

@@ -57,16 +57,13 @@ func (s *Server) newControl() (*openapi3.T, http.Handler, error) {
 		DoNotValidateServers:  true,
 		SilenceServersWarning: true,
 		ErrorHandlerWithOpts: func(_ context.Context, err error, w http.ResponseWriter, r *http.Request, _ middleware.ErrorHandlerOpts) {
-			var secErr *openapi3filter.SecurityRequirementsError
-			if errors.As(err, &secErr) {
+			if _, ok := errors.AsType[*openapi3filter.SecurityRequirementsError](err); ok {
 				writeError(w, r, errAdminKey)
 				return
 			}
-			var reqErr *openapi3filter.RequestError
-			if errors.As(err, &reqErr) && reqErr.Parameter != nil {
+			if reqErr, ok := errors.AsType[*openapi3filter.RequestError](err); ok && reqErr.Parameter != nil {
 				reason := reqErr.Reason
-				var schemaErr *openapi3.SchemaError
-				if errors.As(reqErr.Err, &schemaErr) {
+				if schemaErr, ok := errors.AsType[*openapi3.SchemaError](reqErr.Err); ok {
 					reason = schemaErr.Reason
 				} else if reqErr.Err != nil {
 					reason = reqErr.Err.Error()

@@ -32,12 +32,10 @@ func newError(code errcode.Code, format string, args ...any) *apiError {
 // asAPIError maps anything a handler returns to the error object's terms. A
 // rule's refusal keeps its code; anything else is the server's fault.
 func asAPIError(err error) *apiError {
-	var ae *apiError
-	if errors.As(err, &ae) {
+	if ae, ok := errors.AsType[*apiError](err); ok {
 		return ae
 	}
-	var le *loyalty.Error
-	if errors.As(err, &le) {
+	if le, ok := errors.AsType[*loyalty.Error](err); ok {
 		return &apiError{status: le.Code.Status(), code: le.Code, message: le.Message}
 	}
 	return newError(errcode.InternalError, "internal error: %v", err)

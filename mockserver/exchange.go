@@ -3,6 +3,7 @@ package mockserver
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -64,5 +65,5 @@ func newRequestIDs() *requestIDs {
 }
 
 func (ids *requestIDs) new() string {
-	return fmt.Sprintf("%s-%d", ids.prefix, ids.next.Add(1))
+	return ids.prefix + "-" + strconv.FormatUint(ids.next.Add(1), 10)
 }

@@ -93,8 +93,7 @@ func DecodeState(data []byte) (SavedState, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&st); err != nil {
-		var syntax *json.SyntaxError
-		if errors.As(err, &syntax) {
+		if syntax, ok := errors.AsType[*json.SyntaxError](err); ok {
 			return st, fmt.Errorf("it is not valid JSON (at byte %d: %v)", syntax.Offset, err)
 		}
 		if errors.Is(err, io.ErrUnexpectedEOF) {

@@ -110,8 +110,7 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 func validationError(r *http.Request, err error) *apiError {
 	// First: kin-openapi reads the body while checking security, so an
 	// oversized body can surface inside a security error.
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
+	if tooLarge, ok := errors.AsType[*http.MaxBytesError](err); ok {
 		return &apiError{status: http.StatusRequestEntityTooLarge, code: errcode.LimitExceeded, message: fmt.Sprintf("request body is larger than %d bytes", tooLarge.Limit)}
 	}
 	// Likewise a body cut short or stalled past the read timeout, which
@@ -119,8 +118,7 @@ func validationError(r *http.Request, err error) *apiError {
 	if re := bodyReadFailure(err); re != nil {
 		return newError(errcode.InvalidPayload, "request body could not be read whole: %v", re.Err)
 	}
-	var secErr *openapi3filter.SecurityRequirementsError
-	if errors.As(err, &secErr) {
+	if secErr, ok := errors.AsType[*openapi3filter.SecurityRequirementsError](err); ok {
 		// Report the secret key only when the apikey itself was good.
 		for _, e := range secErr.Errors {
 			if errors.Is(e, errAPIKey) {
@@ -136,8 +134,8 @@ func validationError(r *http.Request, err error) *apiError {
 		return newError(errcode.NotFound, "no operation at %s %s", r.Method, r.URL.Path)
 	}
 
-	var reqErr *openapi3filter.RequestError
-	if !errors.As(err, &reqErr) {
+	reqErr, ok := errors.AsType[*openapi3filter.RequestError](err)
+	if !ok {
 		return newError(errcode.InternalError, "validation failed: %v", err)
 	}
 	switch {
@@ -147,8 +145,7 @@ func validationError(r *http.Request, err error) *apiError {
 	case strings.HasPrefix(reqErr.Reason, "header Content-Type has unexpected value"):
 		return newError(errcode.NotSupported, "request body must be application/json, got %q", r.Header.Get("Content-Type"))
 	}
-	var parseErr *openapi3filter.ParseError
-	if errors.As(err, &parseErr) {
+	if parseErr, ok := errors.AsType[*openapi3filter.ParseError](err); ok {
 		return newError(errcode.InvalidPayload, "request body is not valid JSON: %v", parseErr.Cause)
 	}
 	if leaf := firstSchemaError(err); leaf != nil {
@@ -249,15 +246,14 @@ func firstSchemaError(err error) *openapi3.SchemaError {
 }
 
 func collectSchemaErrors(err error, into *[]*openapi3.SchemaError) {
-	var me openapi3.MultiError
-	if errors.As(err, &me) {
+	if me, ok := errors.AsType[openapi3.MultiError](err); ok {
 		for _, e := range me {
 			collectSchemaErrors(e, into)
 		}
 		return
 	}
-	var se *openapi3.SchemaError
-	if !errors.As(err, &se) {
+	se, ok := errors.AsType[*openapi3.SchemaError](err)
+	if !ok {
 		return
 	}
 	if origin := se.Origin; origin != nil {
