@@ -58,7 +58,7 @@ func refuseMalformedBody(next http.Handler) http.Handler {
 		if x := exchangeFrom(r.Context()); x != nil {
 			switch {
 			case x.bodyErr != nil:
-				writeError(w, r, validationError(r, x.bodyErr))
+				writeError(w, r, bodyReadError(x.bodyErr))
 				return
 			case x.malformed != nil:
 				writeError(w, r, x.malformed)

@@ -108,15 +108,11 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 
 // validationError translates a validator failure into Gameball's terms.
 func validationError(r *http.Request, err error) *apiError {
-	// First: kin-openapi reads the body while checking security, so an
-	// oversized body can surface inside a security error.
-	if tooLarge, ok := errors.AsType[*http.MaxBytesError](err); ok {
-		return &apiError{status: http.StatusRequestEntityTooLarge, code: errcode.LimitExceeded, message: fmt.Sprintf("request body is larger than %d bytes", tooLarge.Limit)}
-	}
-	// Likewise a body cut short or stalled past the read timeout, which
-	// would otherwise pass for a wrong key.
-	if re := bodyReadFailure(err); re != nil {
-		return newError(errcode.InvalidPayload, "request body could not be read whole: %v", re.Err)
+	// First: a body that could not be read whole (readBody), which the
+	// validator meets wherever it reads the body, inside a security error
+	// too, and which would otherwise pass for a wrong key or a bad value.
+	if x := exchangeFrom(r.Context()); x != nil && x.bodyErr != nil {
+		return bodyReadError(x.bodyErr)
 	}
 	if secErr, ok := errors.AsType[*openapi3filter.SecurityRequirementsError](err); ok {
 		// Report the secret key only when the apikey itself was good.
@@ -154,31 +150,14 @@ func validationError(r *http.Request, err error) *apiError {
 	return newError(errcode.InvalidValue, "%s", reqErr.Error())
 }
 
-// bodyReadFailure finds, anywhere in err, kin-openapi's report that reading
-// the request body failed.
-func bodyReadFailure(err error) *openapi3filter.RequestError {
-	switch e := err.(type) {
-	case *openapi3filter.RequestError:
-		if e.Reason == "reading failed" {
-			return e
-		}
-		return bodyReadFailure(e.Err)
-	case openapi3.MultiError:
-		for _, inner := range e {
-			if re := bodyReadFailure(inner); re != nil {
-				return re
-			}
-		}
-	case interface{ Unwrap() []error }:
-		for _, inner := range e.Unwrap() {
-			if re := bodyReadFailure(inner); re != nil {
-				return re
-			}
-		}
-	case interface{ Unwrap() error }:
-		return bodyReadFailure(e.Unwrap())
+// bodyReadError is the answer to a body that could not be read whole:
+// 413 past the limit, else 400 (cut short, or stalled past the read
+// timeout).
+func bodyReadError(err error) *apiError {
+	if tooLarge, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return &apiError{status: http.StatusRequestEntityTooLarge, code: errcode.LimitExceeded, message: fmt.Sprintf("request body is larger than %d bytes", tooLarge.Limit)}
 	}
-	return nil
+	return newError(errcode.InvalidPayload, "request body could not be read whole: %v", err)
 }
 
 // schemaError maps a failed schema keyword to Gameball's payload codes: a
