@@ -16,8 +16,9 @@ import (
 // order ids, refund ids and hold references. Every operation is atomic, so
 // afterwards: each balance is its ledger (held points included in the
 // total), no order has two cashbacks or two redemptions, no refund id was
-// applied twice, no hold was redeemed twice or for other points than it
-// held, and only a customer whose cashback was refunded can be short.
+// applied twice, no order was refunded for more money or points than it
+// had, no hold was redeemed twice or for other points than it held, and
+// only a customer whose cashback was refunded can be short.
 func TestConcurrentLifecycle(t *testing.T) {
 	_, a, _ := newTestEngine(t, func(c *Config) { c.Program.ReturnWindow = 1 })
 	const workers, opsEach, pool = 12, 200, 30
@@ -90,6 +91,15 @@ func TestConcurrentLifecycle(t *testing.T) {
 	perOrder := map[orderKey]int{}
 	refundParts := map[string]map[EntryKind]int{}
 	redemptions := map[string]LedgerEntry{}
+	// An order's cashback and its redemption, and what refunds took back
+	// from each: an order may have both, and a refund reverses them apart.
+	orders := map[orderKey]LedgerEntry{}
+	type refundSum struct {
+		points int64
+		amount float64
+	}
+	refundedOf := map[orderKey]refundSum{}
+	reversed := map[EntryKind]EntryKind{EntryCashbackRefund: EntryCashback, EntryRedemptionRefund: EntryRedemption}
 	for _, c := range a.Customers() {
 		ledger, err := a.Ledger(c.ID)
 		if err != nil {
@@ -103,6 +113,7 @@ func TestConcurrentLifecycle(t *testing.T) {
 			switch e.Kind {
 			case EntryCashback, EntryRedemption, EntryManual:
 				perOrder[orderKey{e.TransactionID, e.Kind}]++
+				orders[orderKey{e.TransactionID, e.Kind}] = e
 				if e.Kind == EntryRedemption {
 					redemptions[e.TransactionID] = e
 				}
@@ -112,6 +123,11 @@ func TestConcurrentLifecycle(t *testing.T) {
 					refundParts[e.TransactionID] = map[EntryKind]int{}
 				}
 				refundParts[e.TransactionID][e.Kind]++
+				of := orderKey{e.Reverses, reversed[e.Kind]}
+				sum := refundedOf[of]
+				sum.points += absPoints(e.Points)
+				sum.amount += e.Amount
+				refundedOf[of] = sum
 			}
 		}
 		if c.Balance.AvailablePoints < 0 && !refunded {
@@ -121,6 +137,15 @@ func TestConcurrentLifecycle(t *testing.T) {
 	for k, n := range perOrder {
 		if n > 1 {
 			t.Errorf("order %q has %d %s entries", k.id, n, k.kind)
+		}
+	}
+	for of, sum := range refundedOf {
+		order, ok := orders[of]
+		switch {
+		case !ok:
+			t.Errorf("refunds of the %s of %q, which no ledger has", of.kind, of.id)
+		case sum.points > absPoints(order.Points) || sum.amount > order.Amount+moneyEpsilon:
+			t.Errorf("the %s of %q (%d points, %.2f) was refunded %d points and %.2f", of.kind, of.id, order.Points, order.Amount, sum.points, sum.amount)
 		}
 	}
 	for id, parts := range refundParts {
@@ -174,4 +199,11 @@ func expectedRace(code errcode.Code) bool {
 		return true
 	}
 	return false
+}
+
+func absPoints(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

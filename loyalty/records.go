@@ -116,7 +116,7 @@ type LedgerEntry struct {
 	// ExpiresAt is when the entry's points expire, set by a manual
 	// transaction's expiryAfter; nil: the program's pointsExpiry decides. A
 	// pointer, not a zero time, because few entries have one and every
-	// entry is kept: it keeps an entry at 192 bytes.
+	// entry is kept: it keeps an entry at 176 bytes.
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 	Reason    string     `json:"reason,omitempty"`
 	Username  string     `json:"username,omitempty"` // the admin behind a manual transaction
