@@ -93,7 +93,10 @@ func (a *Account) wakeWorker() {
 // resolve finds the profile a request lands on, without changing anything,
 // in the order documented on MergeNone: a merging contact's profile, then an
 // alias's profile, then the customerId's own (rec is nil when it is new).
-// makeAlias says the customerId should become an alias of target.
+// makeAlias says the customerId should become an alias of target; only the
+// writes that create a profile (cashback, manual transactions, adjustments)
+// make it one, through profile. Redemptions, holds, refunds and payment
+// quotes act on a profile that exists and leave aliases as they are.
 func (b *book) resolve(mode, customerID, email, mobile string) (target string, rec *customer, makeAlias bool) {
 	var index map[string]string
 	var key string
