@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math/big"
 	"mime"
@@ -18,24 +19,27 @@ import (
 )
 
 // readBody reads a request body whole, once, before anything else reads it:
-// the journal keeps it as sent, and the validator and the handlers read it
-// as prepared here. kin-openapi decodes only the first JSON value of a body
-// and replaces invalid UTF-8 with U+FFFD, so a JSON body that is not one
-// value of valid UTF-8 is noted on the exchange, for refuseMalformedBody to
-// answer once validation has passed (400/3016). The handlers bind
-// schema-integers into Go ints, which refuse 10.0 and 1e1, so a JSON body's
-// integral numbers are rewritten as integers, as JSON Schema counts them. A
-// failure to read (the limit, a body cut short or stalled) is kept too, and
-// replayed to the validator after the bytes read, so that it answers it
-// where it reads the body.
-func readBody(r *http.Request, x *exchange) {
+// the journal keeps it as sent, the validator reads it as prepared here, and
+// the handlers bind the value the validator decoded. kin-openapi decodes
+// only the first JSON value of a body and replaces invalid UTF-8 with
+// U+FFFD, so a JSON body that is not one value of valid UTF-8 is noted on
+// the exchange, for refuseMalformedBody to answer once validation has
+// passed (400/3016). The handlers bind schema-integers into Go ints, which
+// refuse 10.0 and 1e1, so a JSON body's integral numbers are rewritten as
+// integers, as JSON Schema counts them. A failure to read (the limit, a
+// body cut short or stalled) is returned, for ServeHTTP to answer at once
+// (bodyReadError), whatever else is wrong with the request.
+func readBody(r *http.Request, x *exchange) error {
 	if r.Body == nil || r.Body == http.NoBody {
-		return
+		return nil
 	}
 	sent, err := io.ReadAll(r.Body)
-	x.body, x.bodyErr = sent, err
+	x.body = sent
+	if err != nil {
+		return err
+	}
 	prepared := sent
-	if err == nil && len(sent) > 0 && isJSON(r.Header.Get("Content-Type")) {
+	if len(sent) > 0 && isJSON(r.Header.Get("Content-Type")) {
 		switch {
 		case !utf8.Valid(sent):
 			x.malformed = newError(errcode.InvalidPayload, "request body is not valid JSON: it is not UTF-8")
@@ -46,45 +50,32 @@ func readBody(r *http.Request, x *exchange) {
 			r.ContentLength = int64(len(prepared))
 		}
 	}
-	r.Body = &replayBody{Reader: bytes.NewReader(prepared), err: err}
+	r.Body = io.NopCloser(bytes.NewReader(prepared))
+	return nil
 }
 
-// refuseMalformedBody runs after the validator, on both APIs: it answers
-// what readBody noted of a body the validator let pass, a failure to read
-// it first (which the validator meets only if the operation has a body or
-// security), then a JSON body that is not one value of valid UTF-8.
+// bodyReadError is the answer to a body that could not be read whole:
+// 413 past the limit, else 400 (cut short, or stalled past the read
+// timeout).
+func bodyReadError(err error) *apiError {
+	if tooLarge, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return &apiError{status: http.StatusRequestEntityTooLarge, code: errcode.LimitExceeded, message: fmt.Sprintf("request body is larger than %d bytes", tooLarge.Limit)}
+	}
+	return newError(errcode.InvalidPayload, "request body could not be read whole: %v", err)
+}
+
+// refuseMalformedBody runs after the validator, on both APIs: it answers a
+// JSON body the validator let pass that readBody found is not one value of
+// valid UTF-8.
 func refuseMalformedBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if x := exchangeFrom(r.Context()); x != nil {
-			switch {
-			case x.bodyErr != nil:
-				writeError(w, r, bodyReadError(x.bodyErr))
-				return
-			case x.malformed != nil:
-				writeError(w, r, x.malformed)
-				return
-			}
+		if x := exchangeFrom(r.Context()); x != nil && x.malformed != nil {
+			writeError(w, r, x.malformed)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
-
-// replayBody hands the validator a body already read: its bytes, then the
-// error that ended the reading, if any.
-type replayBody struct {
-	*bytes.Reader
-	err error
-}
-
-func (b *replayBody) Read(p []byte) (int, error) {
-	n, err := b.Reader.Read(p)
-	if err == io.EOF && b.err != nil {
-		return n, b.err
-	}
-	return n, err
-}
-
-func (b *replayBody) Close() error { return nil }
 
 func isJSON(contentType string) bool {
 	media, _, err := mime.ParseMediaType(contentType)

@@ -56,6 +56,9 @@ func (s *Server) newControl() (*openapi3.T, http.Handler, error) {
 		Options:               opts,
 		DoNotValidateServers:  true,
 		SilenceServersWarning: true,
+		// A state to load may be hundreds of megabytes: the value the
+		// validator decoded is let go, not kept on the body for binding.
+		DiscardValidatedValue: true,
 		ErrorHandlerWithOpts: func(_ context.Context, err error, w http.ResponseWriter, r *http.Request, _ middleware.ErrorHandlerOpts) {
 			if _, ok := errors.AsType[*openapi3filter.SecurityRequirementsError](err); ok {
 				writeError(w, r, errAdminKey)

@@ -18,7 +18,6 @@ type exchange struct {
 	started   time.Time        // ServeHTTP
 	redact    *redactor        // ServeHTTP: the server's
 	body      []byte           // readBody (body.go): the request body as sent
-	bodyErr   error            // readBody: what ended reading it early (the limit, a stall), if anything
 	malformed *apiError        // readBody: a JSON body that is not one value of valid UTF-8
 	v41       bool             // apiVersion (version.go): called under /api/v4.1/integrations/, every operation needs both keys
 	account   *loyalty.Account // the validator's authentication (validate.go)

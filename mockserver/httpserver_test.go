@@ -174,15 +174,25 @@ func TestHalfSentBodyIsAnswered(t *testing.T) {
 }
 
 // TestBodyCutShortIsAnswered: a Content-Length longer than what comes before
-// the client closes its sending side.
+// the client closes its sending side is 400 (3016) before anything else is
+// judged: on the Gameball API, on the control API with the right admin key
+// (not a wrong key), and on a path that names no operation.
 func TestBodyCutShortIsAnswered(t *testing.T) {
-	s := startLimitServer(t, mockserver.Options{}, mockserver.DefaultTimeouts, nil)
+	s := startLimitServer(t, mockserver.Options{AdminKey: "sekrit"}, mockserver.DefaultTimeouts, nil)
 	body := `{"customerId":"cust_1","transactionId":"TXN-cut","transactionTime":"2024-10-11T10:48:56Z","amount":1}`
-	conn, r := s.raw(t, head(cashbackPath, len(body)+20, "")+body)
-	_ = conn.(*net.TCPConn).CloseWrite()
-	res, e := gameballError(t, r)
-	if res.StatusCode != http.StatusBadRequest || e.Code != 3016 {
-		t.Errorf("body cut short: %d code %d %q", res.StatusCode, e.Code, e.Message)
+	for _, tt := range []struct{ name, head string }{
+		{"Gameball API", head(cashbackPath, len(body)+20, "")},
+		{"control API", fmt.Sprintf("PUT /_mock/clock HTTP/1.1\r\nHost: mock\r\nX-Mock-Admin-Key: sekrit\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(body)+20)},
+		{"no operation", head("/api/v4.0/integrations/nothing", len(body)+20, "")},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			conn, r := s.raw(t, tt.head+body)
+			_ = conn.(*net.TCPConn).CloseWrite()
+			res, e := gameballError(t, r)
+			if res.StatusCode != http.StatusBadRequest || e.Code != 3016 {
+				t.Errorf("body cut short: %d code %d %q", res.StatusCode, e.Code, e.Message)
+			}
+		})
 	}
 }
 

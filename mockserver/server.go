@@ -146,8 +146,8 @@ func New(engine *loyalty.Engine, opts Options) (*Server, error) {
 	// then the refusal of customerIds that could not be read back.
 	middlewares := []gameballserver.StrictMiddlewareFunc{refuseUnreadableIDs, s.faults.middleware, steer, recordOperation}
 	strict := gameballserver.NewStrictHandlerWithOptions(&handlers{engine: engine}, middlewares, gameballserver.StrictHTTPServerOptions{
-		// The validator has checked the body already; a decode failure here
-		// means the generated types and the spec disagree.
+		// The validator has checked the body already; what still fails to
+		// bind is a value beyond its Go type (an integer past int64).
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, r, decodeError(err))
 		},
@@ -190,8 +190,9 @@ func (s *Server) SetReady(ready bool) { s.readiness.stopping.Store(!ready) }
 
 // ServeHTTP answers one request, top to bottom: an exchange for the layers
 // below to fill in; the origin policy (Host, CORS preflight, cross-site
-// writes) and coded bodies; the body limit; then the control API, or the
-// journal's copy of the request and the Gameball API (validation and
+// writes) and coded bodies; the body, read once under its limit (a body
+// that cannot be read is answered at once, 413 or 400); then the control
+// API, or the journal's capture and the Gameball API (validation and
 // authentication, the strict handlers with their fault, steering and
 // recording middlewares, the engine); last the journal entry and the log
 // line.
@@ -226,17 +227,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			drain(w, sent, r.ContentLength, limit)
 		}
 	}()
-	readBody(r, x)
+	readErr := readBody(r, x)
 	if control {
-		s.serveControl(rec, s.methods.headAsGet(r))
+		if readErr != nil {
+			writeError(rec, r, bodyReadError(readErr))
+		} else {
+			s.serveControl(rec, s.methods.headAsGet(r))
+		}
 		s.logRequest(r, x, rec)
 		return
 	}
 
 	s.journal.capture(r, rec, x)
-	api := apiVersion(r, x) // v4.1 is served as v4.0; the journal keeps r as sent
-	rec.req = api
-	s.handler.ServeHTTP(rec, s.methods.headAsGet(api))
+	if readErr != nil {
+		writeError(rec, r, bodyReadError(readErr))
+	} else {
+		api := apiVersion(r, x) // v4.1 is served as v4.0; the journal keeps r as sent
+		rec.req = api
+		s.handler.ServeHTTP(rec, s.methods.headAsGet(api))
+	}
 	x.journal()
 	s.logRequest(r, x, rec)
 }

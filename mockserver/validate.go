@@ -3,7 +3,6 @@ package mockserver
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"path"
 	"strings"
@@ -108,12 +107,6 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 
 // validationError translates a validator failure into Gameball's terms.
 func validationError(r *http.Request, err error) *apiError {
-	// First: a body that could not be read whole (readBody), which the
-	// validator meets wherever it reads the body, inside a security error
-	// too, and which would otherwise pass for a wrong key or a bad value.
-	if x := exchangeFrom(r.Context()); x != nil && x.bodyErr != nil {
-		return bodyReadError(x.bodyErr)
-	}
 	if secErr, ok := errors.AsType[*openapi3filter.SecurityRequirementsError](err); ok {
 		// Report the secret key only when the apikey itself was good.
 		for _, e := range secErr.Errors {
@@ -148,16 +141,6 @@ func validationError(r *http.Request, err error) *apiError {
 		return schemaError(leaf)
 	}
 	return newError(errcode.InvalidValue, "%s", reqErr.Error())
-}
-
-// bodyReadError is the answer to a body that could not be read whole:
-// 413 past the limit, else 400 (cut short, or stalled past the read
-// timeout).
-func bodyReadError(err error) *apiError {
-	if tooLarge, ok := errors.AsType[*http.MaxBytesError](err); ok {
-		return &apiError{status: http.StatusRequestEntityTooLarge, code: errcode.LimitExceeded, message: fmt.Sprintf("request body is larger than %d bytes", tooLarge.Limit)}
-	}
-	return newError(errcode.InvalidPayload, "request body could not be read whole: %v", err)
 }
 
 // schemaError maps a failed schema keyword to Gameball's payload codes: a

@@ -108,7 +108,8 @@ func PathRouter(doc *openapi3.T) (routers.Router, error) {
 // spec uses: Gameball's date-times may lack a UTC offset.
 func SchemaOptions() []openapi3.SchemaValidationOption {
 	// One map for every validation: WithStringFormatValidator would make a
-	// map on each call of a validator. Validators only read it.
+	// map on each call of a validator. Validators only read it, so no option
+	// given after these may add to it (WithStringFormatValidator would).
 	formats := map[string]openapi3.StringFormatValidator{
 		"date-time": openapi3.NewCallbackValidator(gbtime.Validate),
 	}
