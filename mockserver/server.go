@@ -228,25 +228,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	readErr := readBody(r, x)
-	if control {
-		if readErr != nil {
-			writeError(rec, r, bodyReadError(readErr))
-		} else {
-			s.serveControl(rec, s.methods.headAsGet(r))
-		}
-		s.logRequest(r, x, rec)
-		return
+	if !control {
+		s.journal.capture(r, rec, x)
 	}
-
-	s.journal.capture(r, rec, x)
-	if readErr != nil {
+	switch {
+	case readErr != nil:
 		writeError(rec, r, bodyReadError(readErr))
-	} else {
+	case control:
+		s.serveControl(rec, s.methods.headAsGet(r))
+	default:
 		api := apiVersion(r, x) // v4.1 is served as v4.0; the journal keeps r as sent
 		rec.req = api
 		s.handler.ServeHTTP(rec, s.methods.headAsGet(api))
 	}
-	x.journal()
+	x.journal() // a no-op unless captured
 	s.logRequest(r, x, rec)
 }
 
