@@ -36,6 +36,15 @@ type RefundResult struct {
 // partial refunds that reach an order's total count as reaching it.
 const moneyEpsilon = 1e-9
 
+// moneyLeft is what is left of an amount after refunds: none when float
+// sums of partial refunds reached the total, or went past it by noise.
+func moneyLeft(m float64) float64 {
+	if m < moneyEpsilon {
+		return 0
+	}
+	return m
+}
+
 // Refund reverses an order, wholly or in part, as Gameball's refund guide
 // describes it:
 //
@@ -100,13 +109,7 @@ func (a *Account) applyRefund(r Refund, now time.Time) (RefundResult, *Error) {
 		paidRedeemed, spent = d.Amount, -d.Points
 	}
 	cashDone, cashTaken, redeemedDone, redeemedGiven := o.refunded()
-	leftCash, leftRedeemed := paidCash-cashDone, paidRedeemed-redeemedDone
-	if leftCash < moneyEpsilon { // float sums of partial refunds that reached the total
-		leftCash = 0
-	}
-	if leftRedeemed < moneyEpsilon {
-		leftRedeemed = 0
-	}
+	leftCash, leftRedeemed := moneyLeft(paidCash-cashDone), moneyLeft(paidRedeemed-redeemedDone)
 	left := leftCash + leftRedeemed
 	if left < moneyEpsilon {
 		return RefundResult{}, refuse(errcode.TransactionAlreadyCancelled, "transaction %q is already refunded in full", id)
