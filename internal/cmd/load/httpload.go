@@ -37,6 +37,9 @@ type phaseResult struct {
 	Max      time.Duration `json:"max"`
 	// PeakRSS is the target's highest RSS sampled during the phase (the mock's only).
 	PeakRSS int64 `json:"peakRSS,omitempty"`
+	// CPU is the CPU time the target process spent while the phase was
+	// measured (user and system, from /proc; 0 when unknown).
+	CPU time.Duration `json:"cpu"`
 	// FirstError describes the first error, if any.
 	FirstError string `json:"firstError,omitempty"`
 }
@@ -46,6 +49,16 @@ func (r phaseResult) rate() float64 {
 		return 0
 	}
 	return float64(r.Requests) / r.Elapsed.Seconds()
+}
+
+// cpuPerRequest is the target's CPU time per measured request. Unlike the
+// rate, it does not depend on how the shared cores were divided between
+// the target, the load loop and other work on the machine.
+func (r phaseResult) cpuPerRequest() time.Duration {
+	if r.Requests == 0 {
+		return 0
+	}
+	return r.CPU / time.Duration(r.Requests)
 }
 
 // workerTally is what one connection's goroutine saw.
@@ -74,7 +87,9 @@ func (t *tally) add(w workerTally) {
 
 // drive sends requests to addr over conns connections: unmeasured for
 // warmup, then measured for d. want is the status every answer must have.
-func drive(addr string, conns int, warmup, d time.Duration, want int, next requestMaker) phaseResult {
+// cpu reads the target's CPU time so far, at the start and at the end of
+// the measured time.
+func drive(addr string, conns int, warmup, d time.Duration, want int, next requestMaker, cpu func() time.Duration) phaseResult {
 	var (
 		measuring, stop atomic.Bool
 		wg              sync.WaitGroup
@@ -112,15 +127,17 @@ func drive(addr string, conns int, warmup, d time.Duration, want int, next reque
 		})
 	}
 	time.Sleep(warmup)
+	cpuBefore := cpu()
 	measuring.Store(true)
 	started := time.Now()
 	time.Sleep(d)
 	measuring.Store(false)
 	elapsed := time.Since(started)
+	spent := cpu() - cpuBefore
 	stop.Store(true)
 	wg.Wait()
 
-	res := phaseResult{Requests: all.requests, Answered: all.answered, Errors: all.errs, Elapsed: elapsed, FirstError: all.first}
+	res := phaseResult{Requests: all.requests, Answered: all.answered, Errors: all.errs, Elapsed: elapsed, CPU: spent, FirstError: all.first}
 	if len(all.latencies) > 0 {
 		slices.Sort(all.latencies)
 		res.P50 = quantile(all.latencies, 0.50)

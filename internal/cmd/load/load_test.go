@@ -6,9 +6,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -53,15 +55,22 @@ func TestDrive(t *testing.T) {
 	ts := httptest.NewServer(rec)
 	defer ts.Close()
 	addr := strings.TrimPrefix(ts.URL, "http://")
-	res := drive(addr, 4, 50*time.Millisecond, 200*time.Millisecond, 200, validRequests(0))
+	// A target's CPU clock read at the start and at the end of the
+	// measured time, and nowhere else: 1s, then 3s.
+	var reads atomic.Int32
+	cpu := func() time.Duration { return time.Duration(1+2*(reads.Add(1)-1)) * time.Second }
+	res := drive(addr, 4, 50*time.Millisecond, 200*time.Millisecond, 200, validRequests(0), cpu)
 	if res.Requests == 0 || res.Errors != 0 || res.P50 <= 0 || res.P99 < res.P50 || res.rate() <= 0 {
 		t.Fatalf("%+v", res)
+	}
+	if reads.Load() != 2 || res.CPU != 2*time.Second || res.cpuPerRequest() != 2*time.Second/time.Duration(res.Requests) {
+		t.Errorf("CPU read %d times: %v, %v a request over %d requests; want 2s over the measured time", reads.Load(), res.CPU, res.cpuPerRequest(), res.Requests)
 	}
 	// Warm-up answers are not measured but are recorded.
 	if res.Answered < res.Requests || rec.count() != res.Answered {
 		t.Errorf("the server recorded %d transactions, drive counted %d answered (%d measured)", rec.count(), res.Answered, res.Requests)
 	}
-	bad := drive(addr, 2, 0, 100*time.Millisecond, 422, validRequests(1))
+	bad := drive(addr, 2, 0, 100*time.Millisecond, 422, validRequests(1), func() time.Duration { return 0 })
 	if bad.Requests == 0 || bad.Errors != bad.Requests || bad.FirstError != "status 200, want 422" {
 		t.Errorf("unexpected statuses were not counted as errors: %+v", bad)
 	}
@@ -144,5 +153,31 @@ func TestRoundTrip(t *testing.T) {
 		if err != nil || status != step.status || dials.Load() != step.dials {
 			t.Fatalf("request %d (%s): status %d, %v, %d connections; want %d on %d", i, step.key, status, err, dials.Load(), step.status, step.dials)
 		}
+	}
+}
+
+// TestCPUTime checks the /proc reading against getrusage's account of
+// the same process: after this test has spent 200ms of CPU, both say so
+// within a few of /proc's 10ms ticks.
+func TestCPUTime(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc here")
+	}
+	if got := cpuTime(-1); got != 0 {
+		t.Errorf("cpuTime of no process = %v, want 0", got)
+	}
+	rusage := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			t.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	procBefore, ruBefore := cpuTime(os.Getpid()), rusage()
+	for giveUp := time.Now().Add(time.Minute); rusage()-ruBefore < 200*time.Millisecond && time.Now().Before(giveUp); {
+	}
+	procSpent, ruSpent := cpuTime(os.Getpid())-procBefore, rusage()-ruBefore
+	if diff := procSpent - ruSpent; ruSpent < 200*time.Millisecond || diff < -3*clockTick || diff > 3*clockTick {
+		t.Errorf("/proc read %v of CPU where getrusage read %v", procSpent, ruSpent)
 	}
 }

@@ -22,13 +22,14 @@
 //     held is the same however fast the machine is; the timed phases' count
 //     is not, which is why they do not give the memory figure.
 //
-// It prints req/s, p50, p99, max latency and errors per phase, then the
-// medians over the rounds, the ratio of the mock's rate to the bare
-// server's and of their p99s, and the memory and start figures against the
-// laptop budget (RSS at most 150 MB holding 200,000 transactions, start at
-// most 50 ms) and the throughput goals (ratio at least 0.6, mock p99 at
-// most twice the bare p99). Traffic goes to 127.0.0.1 only. RSS is read
-// from /proc (Linux).
+// It prints req/s, p50, p99, max latency, the server process's CPU time per
+// request (from /proc) and errors per phase, then the medians over the
+// rounds, the ratio of the mock's rate to the bare server's and of their
+// p99s, and the memory and start figures against the laptop budget (RSS at
+// most 150 MB holding 200,000 transactions, start at most 50 ms) and the
+// throughput goals (ratio at least 0.6, mock p99 at most twice the bare
+// p99). Traffic goes to 127.0.0.1 only. RSS and CPU time are read from
+// /proc (Linux).
 //
 // The load is a closed loop written here (httpload.go): -c goroutines, each
 // a keep-alive HTTP/1.1 connection on a net.Conn, writing a prepared request
@@ -174,27 +175,29 @@ func run(o options, out io.Writer) error {
 		// The invalid phases first: the mock's RSS under them is the server's
 		// own, before the valid phase fills its state.
 		var phases []phaseResult
+		barePid, mockPid := bareCmd.Process.Pid, m.cmd.Process.Pid
 		for _, p := range []struct {
 			target, kind, addr string
+			pid                int
 			want               int
 			next               requestMaker
 		}{
-			{"bare", "invalid", bareAddr, 422, invalidRequests},
-			{"mock", "invalid", m.addr, 422, invalidRequests},
-			{"bare", "valid", bareAddr, 200, validRequests(round)},
-			{"mock", "valid", m.addr, 200, validRequests(round)},
+			{"bare", "invalid", bareAddr, barePid, 422, invalidRequests},
+			{"mock", "invalid", m.addr, mockPid, 422, invalidRequests},
+			{"bare", "valid", bareAddr, barePid, 200, validRequests(round)},
+			{"mock", "valid", m.addr, mockPid, 200, validRequests(round)},
 		} {
 			done := make(chan int64)
 			if p.target == "mock" {
-				go func() { done <- sampleRSS(m.cmd.Process.Pid, o.warmup+o.duration) }()
+				go func() { done <- sampleRSS(p.pid, o.warmup+o.duration) }()
 			}
-			res := drive(p.addr, o.conns, o.warmup, o.duration, p.want, p.next)
+			res := drive(p.addr, o.conns, o.warmup, o.duration, p.want, p.next, func() time.Duration { return cpuTime(p.pid) })
 			res.Target, res.Kind = p.target, p.kind
 			if p.target == "mock" {
 				res.PeakRSS = <-done
 			}
-			fmt.Fprintf(os.Stderr, "  %s %-7s %8.0f req/s  p50 %-9v p99 %-9v errors %d\n", res.Target, res.Kind, res.rate(),
-				res.P50.Round(time.Microsecond), res.P99.Round(time.Microsecond), res.Errors)
+			fmt.Fprintf(os.Stderr, "  %s %-7s %8.0f req/s  p50 %-9v p99 %-9v cpu/req %-7v errors %d\n", res.Target, res.Kind, res.rate(),
+				res.P50.Round(time.Microsecond), res.P99.Round(time.Microsecond), res.cpuPerRequest().Round(100*time.Nanosecond), res.Errors)
 			phases = append(phases, res)
 		}
 		rep.RSSInvalid = append(rep.RSSInvalid, phases[1].PeakRSS)
@@ -290,10 +293,10 @@ func printReport(out io.Writer, o options, rep report) {
 	fmt.Fprintf(out, "gameball-mock under load: %d connections (closed loop), %v per phase after %v warm-up, %d rounds, %d CPUs, %s, loopback\n\n",
 		o.conns, o.duration, o.warmup, len(rep.Rounds), rep.CPUs, runtime.Version())
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "round\tserver\trequest\treq/s\tp50\tp99\tmax\terrors\t")
+	fmt.Fprintln(tw, "round\tserver\trequest\treq/s\tp50\tp99\tmax\tcpu/req\terrors\t")
 	for i, phases := range rep.Rounds {
 		for _, p := range phases {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%.0f\t%v\t%v\t%v\t%d\t\n", i+1, p.Target, p.Kind, p.rate(), ms(p.P50), ms(p.P99), ms(p.Max), p.Errors)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%.0f\t%v\t%v\t%v\t%s\t%d\t\n", i+1, p.Target, p.Kind, p.rate(), ms(p.P50), ms(p.P99), ms(p.Max), us(p.cpuPerRequest()), p.Errors)
 		}
 	}
 	tw.Flush()
@@ -301,10 +304,10 @@ func printReport(out io.Writer, o options, rep report) {
 	fmt.Fprintln(out, "medians over rounds (ratios are per round, then the median):")
 	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "request\tbare req/s\tmock req/s\tratio\tbare p50\tmock p50\tbare p99\tmock p99\tp99 mock/bare\terrors\t")
-	var goals []string
+	var goals, cpu []string
 	for i, kind := range []string{"invalid", "valid"} {
-		var bareRate, mockRate, ratio, p99Ratio []float64
-		var bareP50, mockP50, bareP99, mockP99 []time.Duration
+		var bareRate, mockRate, ratio, p99Ratio, cpuRatio []float64
+		var bareP50, mockP50, bareP99, mockP99, bareCPU, mockCPU []time.Duration
 		errs := 0
 		for _, phases := range rep.Rounds {
 			b, m := phases[2*i], phases[2*i+1]
@@ -313,8 +316,13 @@ func printReport(out io.Writer, o options, rep report) {
 			p99Ratio = append(p99Ratio, float64(m.P99)/float64(b.P99))
 			bareP50, mockP50 = append(bareP50, b.P50), append(mockP50, m.P50)
 			bareP99, mockP99 = append(bareP99, b.P99), append(mockP99, m.P99)
+			bareCPU, mockCPU = append(bareCPU, b.cpuPerRequest()), append(mockCPU, m.cpuPerRequest())
+			if b.cpuPerRequest() > 0 {
+				cpuRatio = append(cpuRatio, float64(m.cpuPerRequest())/float64(b.cpuPerRequest()))
+			}
 			errs += m.Errors + b.Errors
 		}
+		cpu = append(cpu, fmt.Sprintf("%s: bare %s, mock %s, mock/bare %.2f", kind, us(median(bareCPU)), us(median(mockCPU)), median(cpuRatio)))
 		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.2f\t%v\t%v\t%v\t%v\t%.2f\t%d\t\n", kind, median(bareRate), median(mockRate), median(ratio),
 			ms(median(bareP50)), ms(median(mockP50)), ms(median(bareP99)), ms(median(mockP99)), median(p99Ratio), errs)
 		goals = append(goals, fmt.Sprintf("%s: ratio %.2f (goal ≥ %.1f: %s), p99 mock/bare %.2f (goal ≤ %.0f: %s)", kind,
@@ -324,6 +332,12 @@ func printReport(out io.Writer, o options, rep report) {
 	tw.Flush()
 	for _, g := range goals {
 		fmt.Fprintln(out, "  "+g)
+	}
+	// The rates depend on how the two servers and the load loop share the
+	// cores; each server's own CPU time per request does not.
+	fmt.Fprintln(out, "CPU time per request, the server process's own (user and system, from /proc), medians:")
+	for _, c := range cpu {
+		fmt.Fprintln(out, "  "+c)
 	}
 	fmt.Fprintln(out)
 	startLine()
@@ -371,6 +385,8 @@ func median[T int | int64 | float64 | time.Duration](xs []T) T {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
+
+func us(d time.Duration) string { return fmt.Sprintf("%.1fµs", float64(d)/float64(time.Microsecond)) }
 
 func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
 
@@ -514,6 +530,32 @@ func rss(pid int) int64 {
 		}
 	}
 	return 0
+}
+
+// clockTick is the unit of /proc/<pid>/stat's times: USER_HZ, which Linux
+// fixes at 100 on the architectures Go runs on.
+const clockTick = 10 * time.Millisecond
+
+// cpuTime is the CPU time a process has spent so far, user and system (0
+// when unknown).
+func cpuTime(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name, in parentheses, may hold spaces and parentheses;
+	// utime and stime are the 12th and 13th fields after its last ")".
+	stat := string(data)
+	fields := strings.Fields(stat[strings.LastIndexByte(stat, ')')+1:])
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseInt(fields[11], 10, 64)
+	stime, err2 := strconv.ParseInt(fields[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(utime+stime) * clockTick
 }
 
 // sampleRSS reads a process's RSS every 50ms for d and answers the highest.
