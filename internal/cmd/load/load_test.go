@@ -55,16 +55,23 @@ func TestDrive(t *testing.T) {
 	ts := httptest.NewServer(rec)
 	defer ts.Close()
 	addr := strings.TrimPrefix(ts.URL, "http://")
-	// A target's CPU clock read at the start and at the end of the
-	// measured time, and nowhere else: 1s, then 3s.
-	var reads atomic.Int32
-	cpu := func() time.Duration { return time.Duration(1+2*(reads.Add(1)-1)) * time.Second }
+	// A target's CPU clock, 1s and then 3s, read at the start and at the
+	// end of the measured time and nowhere else: after the warm-up's
+	// answers, and after the measured ones.
+	var recordedAt []int
+	cpu := func() time.Duration {
+		recordedAt = append(recordedAt, rec.count())
+		return time.Duration(2*len(recordedAt)-1) * time.Second
+	}
 	res := drive(addr, 4, 50*time.Millisecond, 200*time.Millisecond, 200, validRequests(0), cpu)
 	if res.Requests == 0 || res.Errors != 0 || res.P50 <= 0 || res.P99 < res.P50 || res.rate() <= 0 {
 		t.Fatalf("%+v", res)
 	}
-	if reads.Load() != 2 || res.CPU != 2*time.Second || res.cpuPerRequest() != 2*time.Second/time.Duration(res.Requests) {
-		t.Errorf("CPU read %d times: %v, %v a request over %d requests; want 2s over the measured time", reads.Load(), res.CPU, res.cpuPerRequest(), res.Requests)
+	if res.CPU != 2*time.Second || res.cpuPerRequest() != 2*time.Second/time.Duration(res.Requests) {
+		t.Errorf("CPU %v, %v a request over %d requests; want 2s over the measured time", res.CPU, res.cpuPerRequest(), res.Requests)
+	}
+	if len(recordedAt) != 2 || recordedAt[0] == 0 || recordedAt[1]-recordedAt[0] < res.Requests/2 || recordedAt[1] > res.Answered {
+		t.Errorf("CPU read with %v transactions recorded (%d answered, %d measured): want once after the warm-up, once after the measured time", recordedAt, res.Answered, res.Requests)
 	}
 	// Warm-up answers are not measured but are recorded.
 	if res.Answered < res.Requests || rec.count() != res.Answered {
